@@ -1,0 +1,51 @@
+"""Arrow schemas written to disk, derived from the Pandera models (never restated by hand)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandera.polars as pa
+import polars as pl
+import pyarrow as pa_arrow
+
+from contracts.datasets import DATASETS, PARTITION_KEYS
+
+
+def _portable(arrow_type: pa_arrow.DataType) -> pa_arrow.DataType:
+    """Plain string and list types, which every reader (DuckDB, pandas, Spark) maps the same way."""
+    if pa_arrow.types.is_large_string(arrow_type) or pa_arrow.types.is_string_view(arrow_type):
+        return pa_arrow.string()
+    if pa_arrow.types.is_large_list(arrow_type) or pa_arrow.types.is_list_view(arrow_type):
+        return pa_arrow.list_(_portable(arrow_type.value_type))
+    return arrow_type
+
+
+LINEAGE_COLUMNS = ("pipeline_version", "run_id")
+
+
+def polars_schema(model: type[pa.DataFrameModel]) -> pl.Schema:
+    """Column names and Polars types of a model: its own fields first, the lineage columns last."""
+    columns = model.to_schema().columns
+    order = [name for name in columns if name not in LINEAGE_COLUMNS] + [n for n in LINEAGE_COLUMNS if n in columns]
+    return pl.Schema({name: columns[name].dtype.type for name in order})
+
+
+@lru_cache(maxsize=None)
+def arrow_schema(dataset: str, *, with_partition: bool = True) -> pa_arrow.Schema:
+    """The Arrow schema of a dataset, with field descriptions and nullability from its model."""
+    model = DATASETS[dataset]
+    columns = model.to_schema().columns
+    empty = pl.DataFrame(schema=polars_schema(model)).to_arrow()
+    fields = []
+    for field in empty.schema:
+        if not with_partition and field.name == PARTITION_KEYS[dataset]:
+            continue
+        column = columns[field.name]
+        metadata = {"description": column.description} if column.description else None
+        fields.append(pa_arrow.field(field.name, _portable(field.type), nullable=column.nullable, metadata=metadata))
+    return pa_arrow.schema(fields, metadata={"dataset": dataset, "model": model.__name__})
+
+
+def partition_schema(dataset: str) -> pa_arrow.Schema:
+    """The schema of a dataset's hive partition key."""
+    return pa_arrow.schema([arrow_schema(dataset).field(PARTITION_KEYS[dataset])])

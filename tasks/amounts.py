@@ -1,0 +1,155 @@
+"""Finding money amounts ("50 करोड़ डॉलर", "$500 million") in Hindi and English news text."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+import ahocorasick
+
+from tasks.dates import LETTER, SPACE, WORD_END, WORD_START, candidate_starts, keyword_automaton, literal_alternation
+
+
+@dataclass(frozen=True)
+class Currency:
+    """A currency word or sign, its ISO 4217 code and whether it stands before or after the number."""
+
+    word: str
+    iso4217: str
+    before: bool
+    after: bool
+
+
+# eq=False: compared and hashed by identity, so the per-call pattern cache costs nothing to look up.
+@dataclass(frozen=True, eq=False)
+class AmountLexicon:
+    """Everything amount finding needs from data/reference/, loaded by tasks.reference.load_amount_lexicon."""
+
+    scales: tuple[tuple[str, Decimal], ...]  # (word, multiplier)
+    # Scales that are also common nouns (अरब, "Arab"): after a number word they need a currency.
+    ambiguous_scales: frozenset[str]
+    currencies: tuple[Currency, ...]
+    number_words: tuple[tuple[str, Decimal], ...]  # (word, value)
+
+
+@dataclass(frozen=True)
+class AmountMention:
+    """A money amount stated in the text, in currency units with its scales applied."""
+
+    start: int
+    end: int
+    value: float
+    currency: str | None  # ISO 4217, None when the text states no currency
+    text: str
+
+
+@dataclass(frozen=True)
+class _AmountPatterns:
+    """Compiled regexes and lookups for one lexicon."""
+
+    keywords: ahocorasick.Automaton | None
+    scanner: re.Pattern[str]
+    scale_word: re.Pattern[str]
+    scales: dict[str, Decimal]
+    currencies_before: dict[str, str]
+    currencies_after: dict[str, str]
+    number_words: dict[str, Decimal]
+    ambiguous_scales: frozenset[str]
+
+
+def _word_key(word: str) -> str:
+    """The lookup key of a lexicon word as matched case-insensitively and with any spacing."""
+    return " ".join(word.split()).casefold()
+
+
+@lru_cache(maxsize=8)
+def _amount_patterns(lexicon: AmountLexicon) -> _AmountPatterns:
+    """Compile the scanner for a lexicon once."""
+    scales = literal_alternation([word for word, _ in lexicon.scales]) or r"(?!)"
+    before = literal_alternation([c.word for c in lexicon.currencies if c.before]) or r"(?!)"
+    after = literal_alternation([c.word for c in lexicon.currencies if c.after]) or r"(?!)"
+    words = literal_alternation([word for word, _ in lexicon.number_words]) or r"(?!)"
+    # 1,200 and 1,20,000 (Indian grouping) or plain digits, with an optional decimal part.
+    digits = r"(?:\d{1,3}(?:,\d{2,3})+|\d+)(?:\.\d+)?(?!\d)(?![.,]\d)"
+    scanner = re.compile(
+        rf"(?<!\w)(?<!{LETTER})(?<!\d[.,])"
+        rf"(?:(?P<before>{before}){WORD_END}{SPACE}*)?"
+        rf"(?:(?P<digits>{digits})|{WORD_START}(?P<word>{words}){WORD_END})"
+        rf"(?P<scales>(?:{SPACE}*-?{SPACE}*(?:{scales}){WORD_END})(?:{SPACE}+(?:{scales}){WORD_END})*)?"
+        rf"(?:{SPACE}*(?P<after>{after}){WORD_END})?"
+        rf"(?!{SPACE}*%)",
+        re.IGNORECASE,
+    )
+    return _AmountPatterns(
+        keywords=keyword_automaton(
+            [c.word for c in lexicon.currencies if c.before] + [word for word, _ in lexicon.number_words]
+        ),
+        scanner=scanner,
+        scale_word=re.compile(rf"{WORD_START}(?:{scales}){WORD_END}", re.IGNORECASE),
+        scales={_word_key(word): multiplier for word, multiplier in lexicon.scales},
+        currencies_before={_word_key(c.word): c.iso4217 for c in lexicon.currencies if c.before},
+        currencies_after={_word_key(c.word): c.iso4217 for c in lexicon.currencies if c.after},
+        number_words={_word_key(word): value for word, value in lexicon.number_words},
+        ambiguous_scales=frozenset(_word_key(word) for word in lexicon.ambiguous_scales),
+    )
+
+
+def _number_value(match: re.Match[str], patterns: _AmountPatterns) -> Decimal | None:
+    """The number an amount starts with, from digits (ASCII or Devanagari) or a number word."""
+    if match.group("digits") is not None:
+        try:
+            return Decimal(match.group("digits").replace(",", ""))
+        except InvalidOperation:
+            return None
+    return patterns.number_words.get(_word_key(match.group("word")))
+
+
+def find_amounts(text: str, lexicon: AmountLexicon) -> list[AmountMention]:
+    """Money amounts in the text, sorted by start: a number with a scale word, a currency, or both."""
+    patterns = _amount_patterns(lexicon)
+    mentions: list[AmountMention] = []
+    covered = 0
+    # The scanner runs only where a digit, number word or currency sign starts.
+    for position in candidate_starts(text, patterns.keywords):
+        if position < covered:
+            continue
+        match = patterns.scanner.match(text, position)
+        if match is None:
+            continue
+        before, scale_text, after = match.group("before", "scales", "after")
+        if before is None and scale_text is None and after is None:
+            continue  # a bare number: a count, a year, a page
+        scale_words = [_word_key(word) for word in patterns.scale_word.findall(scale_text or "")]
+        currency = (
+            patterns.currencies_before.get(_word_key(before))
+            if before is not None
+            else patterns.currencies_after.get(_word_key(after))
+            if after is not None
+            else None
+        )
+        if (
+            currency is None
+            and match.group("word") is not None
+            and scale_words
+            and all(word in patterns.ambiguous_scales for word in scale_words)
+        ):
+            continue  # "पांच अरब देशों": five Arab countries, not five billion
+        number = _number_value(match, patterns)
+        multipliers = [patterns.scales.get(word) for word in scale_words]
+        if number is None or None in multipliers:
+            continue
+        value = float(math.prod(multipliers, start=number))
+        if not math.isfinite(value):
+            continue
+        start, end = match.span()
+        mentions.append(AmountMention(start, end, value, currency, text[start:end]))
+        covered = end
+    return mentions
+
+
+def amount_in_usd(amount: AmountMention) -> float | None:
+    """The amount's value when it is stated in US dollars, else None (no exchange-rate conversion)."""
+    return amount.value if amount.currency == "USD" else None

@@ -1,0 +1,390 @@
+"""Event extraction: PLOVER triggers from data, arguments read off Hindi postpositions, dates and amounts.
+
+Hindi is verb-final, so an event's arguments stand before its trigger in the same clause, each followed by
+the postposition that gives its role: 'X ने' (agent), 'X द्वारा' (passive agent), 'X को' (recipient),
+'X के साथ' (partner), 'X और Y के बीच' (all participants), 'X में' (place). Pronoun agents ('उन्होंने')
+resolve to the latest named agent before them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from contracts.datasets import QUAD_CLASS
+from tasks.amounts import AmountMention, amount_in_usd
+from tasks.clean import MatchingForm, Sentence
+from tasks.dates import DateMention
+from tasks.entities import ARGUMENT_TYPES, Gazetteer, MentionRecord, entity_id_for, is_word_char
+from tasks.grammar import FunctionWords
+
+# The unnamed agent of a passive or a pronoun is looked for within this many sentences back.
+PRONOUN_LOOKBACK_SENTENCES = 3
+_DEVANAGARI_OR_WORD = r"[\w\u0900-\u097F]"
+
+
+@dataclass(frozen=True)
+class TriggerRule:
+    """One row of data/reference/event_triggers.csv, compiled."""
+
+    event_type: str
+    event_mode: str | None
+    contexts: tuple[str, ...]
+    future_type: str | None
+    requires: re.Pattern[str] | None
+    agent_role: str
+    implicit_actor: str | None
+    negation_in_pattern: bool
+    template_en: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class EventLexicon:
+    """Trigger rules in one combined pattern over the matching form, and the folded function words."""
+
+    rules: tuple[TriggerRule, ...]
+    triggers: re.Pattern[str]            # group r<N> matched -> rules[N]
+    postpositions: tuple[tuple[str, str], ...]  # (folded word, role), longest first
+    coordinators: tuple[str, ...]
+    clause_boundaries: re.Pattern[str]
+    pronoun_agents: re.Pattern[str]
+    negations: frozenset[str]
+    past_perfect: frozenset[str]
+    future_suffixes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """An event found in an article (offsets into the cleaned text)."""
+
+    event_id: str
+    sentence_index: int
+    event_type: str
+    event_mode: str | None
+    quad_class: int
+    contexts: list[str]
+    actor_ids: list[str]
+    recipient_ids: list[str]
+    location_id: str | None
+    event_date: object
+    date_precision: str | None
+    negated: bool
+    commodity_ids: list[str]
+    amount: float | None
+    amount_currency: str | None
+    amount_usd: float | None
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+    sentence: str
+    confidence: float
+    object_ids: list[str]   # forums and organisations the event is about (used by the English description)
+    template_en: str        # the rule's English template, rendered by tasks.translate
+
+
+def _whole_words(alternatives: Iterable[str]) -> str:
+    body = "|".join(sorted(alternatives, key=len, reverse=True))
+    return rf"(?<!{_DEVANAGARI_OR_WORD})(?:{body})(?!{_DEVANAGARI_OR_WORD})"
+
+
+def build_event_lexicon(rows: Iterable[dict[str, str]], words: FunctionWords, fold: Callable[[str], str]) -> EventLexicon:
+    """Compile trigger rows and function words; patterns are folded like the text they run on."""
+    rules, alternatives = [], []
+    for index, row in enumerate(rows):
+        alternatives.append(f"(?P<r{index}>{_whole_words([fold(row['pattern'])])})")
+        rules.append(TriggerRule(
+            event_type=row["event_type"],
+            event_mode=row["event_mode"] or None,
+            contexts=tuple(c for c in row["contexts"].split("|") if c),
+            future_type=row["future_type"] or None,
+            requires=re.compile(fold(row["requires"])) if row["requires"] else None,
+            agent_role=row["agent_role"] or "actor",
+            implicit_actor=row["implicit_actor"] or None,
+            negation_in_pattern=row["negation_in_pattern"].strip().lower() == "true",
+            template_en=row["template_en"],
+            confidence=float(row["confidence"]),
+        ))
+    folded = lambda function: tuple(dict.fromkeys(fold(w) for w in words[function]))  # noqa: E731
+    postpositions = sorted(((fold(w), role) for w, role in words.postpositions.items()), key=lambda p: -len(p[0]))
+    return EventLexicon(
+        rules=tuple(rules),
+        triggers=re.compile("|".join(alternatives)),
+        postpositions=tuple(postpositions),
+        coordinators=folded("coordinator"),
+        clause_boundaries=re.compile(_whole_words(re.escape(w) for w in folded("clause_boundary"))),
+        pronoun_agents=re.compile(_whole_words(re.escape(w) for w in folded("pronoun_agent"))),
+        negations=frozenset(folded("negation")),
+        past_perfect=frozenset(folded("past_perfect")),
+        future_suffixes=folded("future_suffix"),
+    )
+
+
+@dataclass
+class _Argument:
+    mention: MentionRecord
+    marker: str = "nominative"
+
+
+def _starts_with_word(text: str, word: str) -> bool:
+    return text.startswith(word) and (len(text) == len(word) or not is_word_char(text[len(word)]) or not is_word_char(word[-1]))
+
+
+def _skip_parenthetical(gap: str) -> str:
+    gap = gap.lstrip()
+    if gap.startswith("("):
+        close = gap.find(")")
+        if close != -1:
+            gap = gap[close + 1:].lstrip()
+    return gap
+
+
+def _marker_of(gap: str, mention: MentionRecord, lexicon: EventLexicon) -> str:
+    """The role a postposition after a mention gives it; 'coord' when a list continues, 'modifier' for adjectives."""
+    gap = _skip_parenthetical(gap)
+    for attempt in range(2):  # allow one noun between name and postposition: 'पाकिस्तान सरकार ने'
+        for word, role in lexicon.postpositions:
+            if _starts_with_word(gap, word):
+                return role
+        if attempt == 0:
+            if any(_starts_with_word(gap, word) for word in lexicon.coordinators):
+                return "coord"
+            if mention.surface_kind == "adjective":
+                return "modifier"
+            first, _, gap = gap.partition(" ")
+            if not first:
+                break
+    return "nominative"
+
+
+def _arguments(text: str, form_fold: Callable[[str], str], sentence: Sentence, mentions: Sequence[MentionRecord], lexicon: EventLexicon) -> list[_Argument]:
+    """Mentions of a sentence with the role marker that follows each; list members take the marker of the last."""
+    args = [_Argument(m) for m in mentions if m.method != "gloss" and m.entity_type != "COMMODITY" and not _in_parentheses(text, m)]
+    for index, arg in enumerate(args):
+        gap_end = args[index + 1].mention.start if index + 1 < len(args) else sentence.end
+        arg.marker = _marker_of(form_fold(text[arg.mention.end:gap_end]), arg.mention, lexicon)
+    following = "nominative"
+    for arg in reversed(args):
+        if arg.marker == "coord":
+            arg.marker = following
+        elif arg.marker != "modifier":
+            following = arg.marker
+    return args
+
+
+def _in_parentheses(text: str, mention: MentionRecord) -> bool:
+    before = text[:mention.start].rstrip()
+    return before.endswith("(") and text[mention.end:].lstrip().startswith(")")
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(rf"{_DEVANAGARI_OR_WORD}+", text)
+
+
+@dataclass
+class _ArticleContext:
+    text: str
+    form: MatchingForm
+    fold: Callable[[str], str]
+    published: object
+    sentences: Sequence[Sentence]
+    args_by_sentence: dict[int, list[_Argument]]
+    agent_history: list[tuple[int, MentionRecord]]
+    dates: Sequence[DateMention]
+    amounts: Sequence[AmountMention]
+    mentions: Sequence[MentionRecord]
+    gazetteer: Gazetteer
+    lexicon: EventLexicon
+
+
+def _folded_span(form: MatchingForm, start: int, end: int) -> tuple[int, int]:
+    return bisect.bisect_left(form.to_source, start), bisect.bisect_left(form.to_source, end)
+
+
+def _clause(ctx: _ArticleContext, sentence: Sentence, trigger_start: int, trigger_end: int) -> tuple[int, int]:
+    """The clause around a trigger: between the nearest clause boundaries ('जबकि', 'कि', 'के बाद'...) in its sentence."""
+    fs, fe = _folded_span(ctx.form, sentence.start, sentence.end)
+    start, end = sentence.start, sentence.end
+    for match in ctx.lexicon.clause_boundaries.finditer(ctx.form.text, fs, fe):
+        b_start, b_end = ctx.form.to_source[match.start()], ctx.form.to_source[match.end()]
+        if b_end <= trigger_start:
+            start = b_end
+        elif b_start >= trigger_end:
+            end = min(end, b_start)
+            break
+    return start, end
+
+
+def _resolve_pronoun(ctx: _ArticleContext, position: int, sentence_index: int) -> list[str]:
+    """The latest agent named before a pronoun: a person if there is one."""
+    earlier = [m for pos, m in ctx.agent_history if pos < position and sentence_index - m.sentence_index <= PRONOUN_LOOKBACK_SENTENCES]
+    people = [m for m in earlier if m.entity_type == "PERSON"]
+    chosen = (people or earlier)[-1:] if earlier else []
+    return [m.entity_id for m in chosen]
+
+
+def _event_date(ctx: _ArticleContext, sentence: Sentence, trigger_start: int, past_perfect: bool):
+    """A date in the sentence; else the latest date stated before it; else the article's month (or year for past perfect)."""
+    in_sentence = [d for d in ctx.dates if sentence.start <= d.start < sentence.end]
+    if in_sentence:
+        nearest = min(in_sentence, key=lambda d: abs(d.start - trigger_start))
+        return nearest.value, nearest.precision
+    quoted = {s.index for s in ctx.sentences if s.in_quote}
+    starts = [s.start for s in ctx.sentences]
+    earlier = [
+        d for d in ctx.dates
+        if d.end <= sentence.start and (bisect.bisect_right(starts, d.start) - 1) not in quoted
+    ]
+    for date in reversed(earlier):
+        if past_perfect and ctx.published is not None and date.value > ctx.published:
+            continue
+        return date.value, date.precision
+    if ctx.published is None:
+        return None, None
+    if past_perfect:
+        return ctx.published.replace(month=1, day=1), "year"
+    return ctx.published.replace(day=1), "month"
+
+
+def _event_from_trigger(ctx: _ArticleContext, sentence: Sentence, rule: TriggerRule, t_start: int, t_end: int, article_id: str) -> EventRecord | None:
+    lexicon, entities = ctx.lexicon, ctx.gazetteer.entities
+    c_start, c_end = _clause(ctx, sentence, t_start, t_end)
+    fc_start, fc_end = _folded_span(ctx.form, c_start, c_end)
+    if rule.requires and not rule.requires.search(ctx.form.text, fc_start, fc_end):
+        return None
+    args = ctx.args_by_sentence.get(sentence.index, [])
+    region = [a for a in args if c_start <= a.mention.start and a.mention.end <= t_start]
+    participants = [a for a in region if a.mention.entity_type in ARGUMENT_TYPES]
+
+    def ids(markers: set[str], pool=participants) -> list[str]:
+        return list(dict.fromkeys(a.mention.entity_id for a in pool if a.marker in markers))
+
+    agents = ids({"agent"})
+    if not agents:
+        pronoun = lexicon.pronoun_agents.search(ctx.form.text, fc_start, _folded_span(ctx.form, t_start, t_start)[0])
+        if pronoun:
+            agents = _resolve_pronoun(ctx, ctx.form.to_source[pronoun.start()], sentence.index)
+    actors = agents + [i for i in ids({"between"}) if i not in agents] or ids({"nominative"})
+    if not actors and c_start > sentence.start:
+        # A complement clause ('X ने कहा कि ...') inherits the agent of the clause before it.
+        actors = list(dict.fromkeys(a.mention.entity_id for a in args if a.marker == "agent" and a.mention.end <= c_start and a.mention.entity_type in ARGUMENT_TYPES))
+    recipients = [i for i in ids({"patient", "partner", "target"}) if i not in actors]
+    place_args = [a for a in region if a.marker == "location" and a.mention.entity_type in ("LOCATION", "COUNTRY")]
+    if not place_args:
+        place_args = [a for a in args if a.marker == "location" and a.mention.entity_type == "LOCATION"]
+    location_id = next((a.mention.entity_id for a in place_args if a.mention.entity_type == "LOCATION"), None)
+    location_id = location_id or (place_args[0].mention.entity_id if place_args else None)
+    objects = ids({"location"}, [a for a in region if a.mention.entity_type == "ORGANIZATION"])
+    actors = [i for i in actors if i != location_id]
+    if not actors and rule.implicit_actor == "location_country" and location_id:
+        place = entities[location_id]
+        country = entity_id_for("COUNTRY", place.iso3 or place.country_iso3 or "")
+        actors = [country] if country in entities and country not in recipients else []
+    if rule.agent_role == "recipient":
+        hosts = actors
+        guests = [a.mention.entity_id for a in participants if a.marker not in ("location", "modifier") and a.mention.entity_id not in hosts]
+        actors, recipients = list(dict.fromkeys(guests)), hosts
+    if not actors and not recipients:
+        return None
+
+    after = _tokens(ctx.form.text[_folded_span(ctx.form, t_end, t_end)[0]:fc_end])[:4]
+    trigger_folded = ctx.form.text[slice(*_folded_span(ctx.form, t_start, t_end))]
+    before = _tokens(ctx.form.text[fc_start:_folded_span(ctx.form, t_start, t_start)[0]])[-1:]
+    negated = not rule.negation_in_pattern and any(t in lexicon.negations for t in _tokens(trigger_folded) + after[:2] + before)
+    future = any(t.endswith(lexicon.future_suffixes) for t in _tokens(trigger_folded) + after[:2])
+    past_perfect = any(t in lexicon.past_perfect for t in after)
+    event_type = rule.future_type if future and rule.future_type else rule.event_type
+
+    event_date, precision = _event_date(ctx, sentence, t_start, past_perfect)
+    commodity_ids = list(dict.fromkeys(
+        m.entity_id for m in ctx.mentions if m.sentence_index == sentence.index and m.entity_type == "COMMODITY"
+    ))
+    amount = next((a for a in ctx.amounts if c_start <= a.start < c_end), None)
+    mode = rule.event_mode
+    if event_type == "CONSULT" and mode is None and location_id:
+        place = entities[location_id]
+        place_country = place.iso3 or place.country_iso3
+        countries = {entities[i].iso3 or entities[i].country_iso3 for i in actors + recipients}
+        if place_country and place_country not in countries:
+            mode = "third-party"
+    contexts = list(dict.fromkeys(rule.contexts + (("natural_resource",) if commodity_ids else ())))
+
+    digest = hashlib.sha256(f"{article_id}|{event_type}|{t_start}".encode()).hexdigest()[:16]
+    return EventRecord(
+        event_id=f"evt_{digest}",
+        sentence_index=sentence.index,
+        event_type=event_type,
+        event_mode=mode,
+        quad_class=QUAD_CLASS[event_type],
+        contexts=contexts,
+        actor_ids=actors,
+        recipient_ids=recipients,
+        location_id=location_id,
+        event_date=event_date,
+        date_precision=precision,
+        negated=negated,
+        commodity_ids=commodity_ids,
+        amount=amount.value if amount else None,
+        amount_currency=amount.currency if amount else None,
+        amount_usd=amount_in_usd(amount) if amount else None,
+        trigger=ctx.text[t_start:t_end],
+        trigger_start=t_start,
+        trigger_end=t_end,
+        sentence=ctx.text[sentence.start:sentence.end],
+        confidence=rule.confidence,
+        object_ids=objects,
+        template_en=rule.template_en,
+    )
+
+
+def _is_restatement(event: EventRecord, kept: Sequence[EventRecord]) -> bool:
+    """News restates events (headline, body, question headings): same type and a subset of someone's participants."""
+    people = set(event.actor_ids) | set(event.recipient_ids)
+    return any(
+        other.event_type == event.event_type and people <= (set(other.actor_ids) | set(other.recipient_ids))
+        for other in kept
+    )
+
+
+def extract_events(
+    article_id: str,
+    text: str,
+    form: MatchingForm,
+    sentences: Sequence[Sentence],
+    mentions: Sequence[MentionRecord],
+    dates: Sequence[DateMention],
+    amounts: Sequence[AmountMention],
+    published,
+    gazetteer: Gazetteer,
+    lexicon: EventLexicon,
+) -> list[EventRecord]:
+    """Every event stated in an article's own sentences (embedded posts are quotes, not reports)."""
+    by_sentence: dict[int, list[MentionRecord]] = {}
+    for mention in mentions:
+        by_sentence.setdefault(mention.sentence_index, []).append(mention)
+    args_by_sentence = {
+        s.index: _arguments(text, gazetteer.fold, s, by_sentence.get(s.index, []), lexicon) for s in sentences
+    }
+    agent_history = [
+        (arg.mention.start, arg.mention)
+        for s in sentences
+        for arg in args_by_sentence[s.index]
+        if arg.marker == "agent" and arg.mention.entity_type in ARGUMENT_TYPES
+    ]
+    ctx = _ArticleContext(text, form, gazetteer.fold, published, sentences, args_by_sentence, agent_history,
+                          dates, amounts, mentions, gazetteer, lexicon)
+    starts = [s.start for s in sentences]
+    events: list[EventRecord] = []
+    for match in lexicon.triggers.finditer(form.text):
+        rule = lexicon.rules[int(match.lastgroup[1:])]
+        t_start, t_end = form.to_source[match.start()], form.to_source[match.end()]
+        sentence = sentences[max(bisect.bisect_right(starts, t_start) - 1, 0)]
+        if sentence.in_quote:
+            continue
+        event = _event_from_trigger(ctx, sentence, rule, t_start, t_end, article_id)
+        if event is not None and not _is_restatement(event, events):
+            events.append(event)
+    return events

@@ -1,0 +1,112 @@
+"""The run report: counts, new entities, events and quarantined files, as text and markdown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+
+@dataclass
+class RunSummary:
+    """What one run did, as an operator reads it."""
+
+    run_id: str
+    source: str
+    warehouse: str
+    files_seen: int = 0
+    articles: int = 0
+    mentions: int = 0
+    entities: int = 0
+    events: int = 0
+    quarantined: int = 0
+    dataset_rows: dict[str, int] = field(default_factory=dict)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    quarantine_reasons: list[dict] = field(default_factory=list)
+    new_events: list[dict] = field(default_factory=list)
+    new_entities: list[dict] = field(default_factory=list)
+
+    def record(self, written: list[dict[str, pl.DataFrame]], catalog: pl.DataFrame, dataset_rows: dict[str, int]) -> None:
+        """Count what the run's batches wrote."""
+        frames = {name: pl.concat([w[name] for w in written]) for name in ("articles", "mentions", "events", "quarantine")} if written else {}
+        self.dataset_rows = dataset_rows
+        if frames:
+            self.articles, self.mentions, self.events = (frames[n].height for n in ("articles", "mentions", "events"))
+            self.quarantine_reasons += quarantine_digest(frames["quarantine"])
+            if frames["events"].height:
+                self.new_events = event_digest(frames["events"], frames["articles"])
+            if catalog.height:
+                self.new_entities = entity_digest(catalog, frames["mentions"])
+        self.entities = catalog["entity_id"].n_unique()
+        self.quarantined = len(self.quarantine_reasons)
+
+    def terminal_text(self) -> str:
+        """The summary printed at the end of `khanij run`."""
+        lines = [
+            f"khanij run {self.run_id}",
+            f"  source     {self.source} ({self.files_seen} files)",
+            f"  warehouse  {self.warehouse}",
+            f"  articles {self.articles} | entities {self.entities} | mentions {self.mentions} | events {self.events} | quarantined {self.quarantined}",
+        ]
+        lines += [f"  quarantined {q['source_file']} [{q['stage']}]: {q['reason']}" for q in self.quarantine_reasons]
+        return "\n".join(lines)
+
+    def markdown(self) -> str:
+        """The run report artifact."""
+        rows = "\n".join(f"| {name} | {count} |" for name, count in sorted(self.dataset_rows.items()))
+        stages = "\n".join(f"| {name} | {seconds:.2f} |" for name, seconds in self.stage_seconds.items())
+        quarantined = "\n".join(
+            f"| `{q['source_file']}` | {q['stage']} | {q['reason']} |" for q in self.quarantine_reasons
+        ) or "| (none) | | |"
+        return f"""# khanij run `{self.run_id}`
+
+Source `{self.source}` ({self.files_seen} files) into warehouse `{self.warehouse}`.
+
+| this run | count |
+|---|---|
+| articles written | {self.articles} |
+| distinct entities mentioned | {self.entities} |
+| mentions | {self.mentions} |
+| events | {self.events} |
+| quarantined files or rows | {self.quarantined} |
+
+## Rows per dataset after the commit
+| dataset | rows |
+|---|---|
+{rows}
+
+## Quarantined
+| file | stage | reason |
+|---|---|---|
+{quarantined}
+
+## Time per stage (seconds)
+| stage | seconds |
+|---|---|
+{stages}
+"""
+
+
+def quarantine_digest(quarantine: pl.DataFrame) -> list[dict]:
+    """One line per quarantined file or row: where it came from, which stage and why."""
+    return quarantine.select("source_file", "stage", "reason").to_dicts()
+
+
+def event_digest(events: pl.DataFrame, articles: pl.DataFrame) -> list[dict]:
+    """New events for the report table."""
+    return (
+        events.join(articles.select("article_id", "source_file"), on="article_id", how="left")
+        .select("source_file", "event_type", pl.col("event_date").cast(pl.Utf8), "description_en")
+        .to_dicts()
+    )
+
+
+def entity_digest(catalog: pl.DataFrame, mentions: pl.DataFrame) -> list[dict]:
+    """Entities this run mentions, with how often."""
+    counts = mentions.group_by("entity_id").agg(mentions=pl.len())
+    return (
+        catalog.join(counts, on="entity_id", how="left")
+        .select("entity_id", "entity_type", "name_en", "iso3", "country_iso3", "mentions")
+        .sort("entity_type", "name_en")
+        .to_dicts()
+    )
