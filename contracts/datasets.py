@@ -209,7 +209,8 @@ class Event(_Lineage):
     trigger_end: pl.Int32 = pa.Field(ge=1, description="End offset of the trigger in the article's cleaned text.")
     sentence: str = pa.Field(str_length={"min_value": 1}, description="The sentence that states the event.")
     description_en: str = pa.Field(str_length={"min_value": 1}, description="One-line English description of the event.")
-    description_method: str = pa.Field(isin=("template",), description="How description_en was made.")
+    # A list, not a one-element tuple: pandera 0.35 on polars 2 fails every row for isin=("x",).
+    description_method: str = pa.Field(isin=["template"], description="How description_en was made.")
     confidence: pl.Float64 = pa.Field(in_range={"min_value": 0.0, "max_value": 1.0}, description="Confidence of the extraction rule.")
     event_month: str = pa.Field(str_matches=MONTH_KEY, description="Partition key: YYYY-MM of event_date, or 'unknown'.")
 

@@ -19,6 +19,7 @@ from tasks.discover import SourceFile, discover_source_files
 from tasks.read import RawArticle, Rejection, read_article_file
 from tasks.translate import empty_catalog
 from tasks.report import RunSummary, entity_digest, event_digest, quarantine_digest
+from tasks.validate import validate_batch
 from tasks.warehouse import RunStaging, commit, new_run_id
 
 DEFAULT_BATCH_SIZE = 200
@@ -88,7 +89,7 @@ def translate(articles: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFra
 def validate(articles: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFrame, run_id: str):
     """Check every row against its contract; failing rows go to quarantine."""
     articles, mentions, events = stages.with_lineage(articles, mentions, events, run_id, PIPELINE_VERSION)
-    articles, mentions, events, quarantine = stages.validate_batch(articles, mentions, events)
+    articles, mentions, events, quarantine = validate_batch(articles, mentions, events)
     for row in quarantine.iter_rows(named=True):
         get_run_logger().warning("quarantined a row of %s at stage validate: %s", row["source_file"], row["reason"])
     return articles, mentions, events, quarantine
@@ -116,7 +117,10 @@ def report(summary: RunSummary) -> RunSummary:
         create_table_artifact(summary.new_entities, key="khanij-entities", description="Entities mentioned by this run")
     if summary.quarantine_reasons:
         create_table_artifact(summary.quarantine_reasons, key="khanij-quarantine", description="Files and rows quarantined by this run")
-    get_run_logger().info("\n%s", summary.terminal_text())
+    get_run_logger().info(
+        "run %s: %d articles, %d entities, %d events, %d quarantined",
+        summary.run_id, summary.articles, summary.entities, summary.events, summary.quarantined,
+    )
     return summary
 
 

@@ -14,6 +14,7 @@ import polars as pl
 from contracts.arrow import polars_schema
 from contracts.datasets import Mention
 from tasks.clean import MatchingForm, Sentence, matching_form
+from tasks.english import prose_name
 from tasks.grammar import FunctionWords
 
 ID_PREFIX = {"PERSON": "person", "ORGANIZATION": "org", "COUNTRY": "country", "LOCATION": "location", "COMMODITY": "commodity"}
@@ -66,6 +67,10 @@ class Gazetteer:
     variants: tuple[tuple[str, str], ...]
     automaton: ahocorasick.Automaton        # folded surface -> (length, candidate Surfaces)
     title_automaton: ahocorasick.Automaton  # folded title -> (length, (Role,))
+
+    def fold(self, text: str) -> str:
+        """The matching form of a short string."""
+        return matching_form(text, self.variants).text
 
 
 @dataclass(frozen=True)
@@ -256,7 +261,8 @@ def extract_mentions(
             role_hi, titles_en, country_iso3, former = _role_before(text, start, gazetteer, words, titles_by_end, entities_by_end)
             if titles_en:
                 country = gazetteer.entities.get(entity_id_for("COUNTRY", country_iso3 or entity.country_iso3 or ""))
-                role_en = compose_role_en(titles_en, country.name_en if country else None, former)
+                country_name = prose_name(country.name_en, "COUNTRY") if country else None
+                role_en = compose_role_en(titles_en, country_name, former)
         is_gloss = surface.kind == "gloss"
         records.append(
             MentionRecord(

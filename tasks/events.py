@@ -23,7 +23,8 @@ from tasks.grammar import FunctionWords
 
 # The unnamed agent of a passive or a pronoun is looked for within this many sentences back.
 PRONOUN_LOOKBACK_SENTENCES = 3
-_DEVANAGARI_OR_WORD = r"[\w\u0900-\u097F]"
+# Letters and marks of words; the danda (U+0964, U+0965) and the abbreviation sign end words.
+_DEVANAGARI_OR_WORD = r"[\w\u0900-\u0963\u0966-\u096F\u0971-\u097F]"
 
 
 @dataclass(frozen=True)
@@ -39,16 +40,17 @@ class TriggerRule:
     implicit_actor: str | None
     negation_in_pattern: bool
     template_en: str
+    template_future_en: str | None
     confidence: float
 
 
 @dataclass(frozen=True)
 class EventLexicon:
-    """Trigger rules in one combined pattern over the matching form, and the folded function words."""
+    """Trigger rules in one combined pattern over the matching form, and the function words as written."""
 
     rules: tuple[TriggerRule, ...]
     triggers: re.Pattern[str]            # group r<N> matched -> rules[N]
-    postpositions: tuple[tuple[str, str], ...]  # (folded word, role), longest first
+    postpositions: tuple[tuple[str, str], ...]  # (word, role), longest first
     coordinators: tuple[str, ...]
     clause_boundaries: re.Pattern[str]
     pronoun_agents: re.Pattern[str]
@@ -93,9 +95,13 @@ def _whole_words(alternatives: Iterable[str]) -> str:
 
 def build_event_lexicon(rows: Iterable[dict[str, str]], words: FunctionWords, fold: Callable[[str], str]) -> EventLexicon:
     """Compile trigger rows and function words; patterns are folded like the text they run on."""
+    # Hindi negates right before the verb ('समझौता नहीं किया'): any space in a pattern may hold a negation.
+    negation = "|".join(re.escape(fold(w)) for w in sorted(words["negation"], key=len, reverse=True))
+    negation_gap = rf"(?:\s+(?:{negation})(?=\s))?\s+"
     rules, alternatives = [], []
     for index, row in enumerate(rows):
-        alternatives.append(f"(?P<r{index}>{_whole_words([fold(row['pattern'])])})")
+        pattern = fold(row["pattern"]).replace(" ", negation_gap)
+        alternatives.append(f"(?P<r{index}>{_whole_words([pattern])})")
         rules.append(TriggerRule(
             event_type=row["event_type"],
             event_mode=row["event_mode"] or None,
@@ -106,20 +112,20 @@ def build_event_lexicon(rows: Iterable[dict[str, str]], words: FunctionWords, fo
             implicit_actor=row["implicit_actor"] or None,
             negation_in_pattern=row["negation_in_pattern"].strip().lower() == "true",
             template_en=row["template_en"],
+            template_future_en=row.get("template_future_en") or None,
             confidence=float(row["confidence"]),
         ))
-    folded = lambda function: tuple(dict.fromkeys(fold(w) for w in words[function]))  # noqa: E731
-    postpositions = sorted(((fold(w), role) for w, role in words.postpositions.items()), key=lambda p: -len(p[0]))
+    # Grammar words are matched on the text as written: folding vowel length would merge की (of) and कि (that).
     return EventLexicon(
         rules=tuple(rules),
         triggers=re.compile("|".join(alternatives)),
-        postpositions=tuple(postpositions),
-        coordinators=folded("coordinator"),
-        clause_boundaries=re.compile(_whole_words(re.escape(w) for w in folded("clause_boundary"))),
-        pronoun_agents=re.compile(_whole_words(re.escape(w) for w in folded("pronoun_agent"))),
-        negations=frozenset(folded("negation")),
-        past_perfect=frozenset(folded("past_perfect")),
-        future_suffixes=folded("future_suffix"),
+        postpositions=tuple(words.postpositions.items()),
+        coordinators=words["coordinator"],
+        clause_boundaries=re.compile(_whole_words(re.escape(w) for w in words["clause_boundary"])),
+        pronoun_agents=re.compile(_whole_words(re.escape(w) for w in words["pronoun_agent"])),
+        negations=frozenset(words["negation"]),
+        past_perfect=frozenset(words["past_perfect"]),
+        future_suffixes=words["future_suffix"],
     )
 
 
@@ -160,12 +166,12 @@ def _marker_of(gap: str, mention: MentionRecord, lexicon: EventLexicon) -> str:
     return "nominative"
 
 
-def _arguments(text: str, form_fold: Callable[[str], str], sentence: Sentence, mentions: Sequence[MentionRecord], lexicon: EventLexicon) -> list[_Argument]:
+def _arguments(text: str, sentence: Sentence, mentions: Sequence[MentionRecord], lexicon: EventLexicon) -> list[_Argument]:
     """Mentions of a sentence with the role marker that follows each; list members take the marker of the last."""
     args = [_Argument(m) for m in mentions if m.method != "gloss" and m.entity_type != "COMMODITY" and not _in_parentheses(text, m)]
     for index, arg in enumerate(args):
         gap_end = args[index + 1].mention.start if index + 1 < len(args) else sentence.end
-        arg.marker = _marker_of(form_fold(text[arg.mention.end:gap_end]), arg.mention, lexicon)
+        arg.marker = _marker_of(text[arg.mention.end:gap_end], arg.mention, lexicon)
     following = "nominative"
     for arg in reversed(args):
         if arg.marker == "coord":
@@ -206,10 +212,9 @@ def _folded_span(form: MatchingForm, start: int, end: int) -> tuple[int, int]:
 
 def _clause(ctx: _ArticleContext, sentence: Sentence, trigger_start: int, trigger_end: int) -> tuple[int, int]:
     """The clause around a trigger: between the nearest clause boundaries ('जबकि', 'कि', 'के बाद'...) in its sentence."""
-    fs, fe = _folded_span(ctx.form, sentence.start, sentence.end)
     start, end = sentence.start, sentence.end
-    for match in ctx.lexicon.clause_boundaries.finditer(ctx.form.text, fs, fe):
-        b_start, b_end = ctx.form.to_source[match.start()], ctx.form.to_source[match.end()]
+    for match in ctx.lexicon.clause_boundaries.finditer(ctx.text, sentence.start, sentence.end):
+        b_start, b_end = match.span()
         if b_end <= trigger_start:
             start = b_end
         elif b_start >= trigger_end:
@@ -264,9 +269,9 @@ def _event_from_trigger(ctx: _ArticleContext, sentence: Sentence, rule: TriggerR
 
     agents = ids({"agent"})
     if not agents:
-        pronoun = lexicon.pronoun_agents.search(ctx.form.text, fc_start, _folded_span(ctx.form, t_start, t_start)[0])
+        pronoun = lexicon.pronoun_agents.search(ctx.text, c_start, t_start)
         if pronoun:
-            agents = _resolve_pronoun(ctx, ctx.form.to_source[pronoun.start()], sentence.index)
+            agents = _resolve_pronoun(ctx, pronoun.start(), sentence.index)
     actors = agents + [i for i in ids({"between"}) if i not in agents] or ids({"nominative"})
     if not actors and c_start > sentence.start:
         # A complement clause ('X ने कहा कि ...') inherits the agent of the clause before it.
@@ -290,11 +295,11 @@ def _event_from_trigger(ctx: _ArticleContext, sentence: Sentence, rule: TriggerR
     if not actors and not recipients:
         return None
 
-    after = _tokens(ctx.form.text[_folded_span(ctx.form, t_end, t_end)[0]:fc_end])[:4]
-    trigger_folded = ctx.form.text[slice(*_folded_span(ctx.form, t_start, t_end))]
-    before = _tokens(ctx.form.text[fc_start:_folded_span(ctx.form, t_start, t_start)[0]])[-1:]
-    negated = not rule.negation_in_pattern and any(t in lexicon.negations for t in _tokens(trigger_folded) + after[:2] + before)
-    future = any(t.endswith(lexicon.future_suffixes) for t in _tokens(trigger_folded) + after[:2])
+    after = _tokens(ctx.text[t_end:c_end])[:4]
+    trigger_tokens = _tokens(ctx.text[t_start:t_end])
+    before = _tokens(ctx.text[c_start:t_start])[-1:]
+    negated = not rule.negation_in_pattern and any(t in lexicon.negations for t in trigger_tokens + after[:2] + before)
+    future = any(t.endswith(lexicon.future_suffixes) for t in trigger_tokens + after[:2])
     past_perfect = any(t in lexicon.past_perfect for t in after)
     event_type = rule.future_type if future and rule.future_type else rule.event_type
 
@@ -336,7 +341,7 @@ def _event_from_trigger(ctx: _ArticleContext, sentence: Sentence, rule: TriggerR
         sentence=ctx.text[sentence.start:sentence.end],
         confidence=rule.confidence,
         object_ids=objects,
-        template_en=rule.template_en,
+        template_en=(rule.template_future_en if future and rule.template_future_en else rule.template_en),
     )
 
 
@@ -366,7 +371,7 @@ def extract_events(
     for mention in mentions:
         by_sentence.setdefault(mention.sentence_index, []).append(mention)
     args_by_sentence = {
-        s.index: _arguments(text, gazetteer.fold, s, by_sentence.get(s.index, []), lexicon) for s in sentences
+        s.index: _arguments(text, s, by_sentence.get(s.index, []), lexicon) for s in sentences
     }
     agent_history = [
         (arg.mention.start, arg.mention)

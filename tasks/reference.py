@@ -28,3 +28,149 @@ def load_spelling_variants(reference_dir: Path = REFERENCE_DIR) -> tuple[tuple[s
     rows = read_reference_csv("spelling_variants.csv", reference_dir)
     pairs = {(row["variant"], row["canonical"]) for row in rows}
     return tuple(sorted(pairs, key=lambda pair: (-len(pair[0]), pair)))
+
+
+GAZETTEER_FILES = {
+    "PERSON": "people.csv",
+    "ORGANIZATION": "organizations.csv",
+    "LOCATION": "locations.csv",
+    "COMMODITY": "commodities.csv",
+}
+
+
+def _is_acronym(surface: str) -> bool:
+    """All-capital Latin forms such as 'US' must match case-sensitively."""
+    letters = [c for c in surface if c.isalpha()]
+    return bool(letters) and all(c.isascii() and c.isupper() for c in letters)
+
+
+def _surfaces(entity_id: str, row: dict[str, str], columns: tuple[str, ...], kind: str = "name"):
+    from tasks.entities import Surface
+
+    # English forms that are also common English words ('lead', 'tin', 'Apple') would fire on every
+    # quoted English post; Hindi ambiguous forms (सोना, चीनी) stay, as news usage needs them.
+    ambiguous_latin = {s for s in split_list(row.get("ambiguous_surfaces")) if s.isascii()}
+    for column in columns:
+        for text in split_list(row.get(column)):
+            if text not in ambiguous_latin:
+                yield Surface(entity_id, kind, _is_acronym(text), text)
+
+
+@lru_cache(maxsize=None)
+def load_gazetteer(reference_dir: Path = REFERENCE_DIR):
+    """The compiled gazetteer of countries, people, organisations, places and commodities, with titles."""
+    from tasks.entities import GazetteerEntity, Role, build_gazetteer, entity_id_for
+
+    entities, surfaces = [], []
+    for row in read_reference_csv("countries.csv", reference_dir):
+        sovereign = row.get("sovereign", "true").strip().lower() != "false"
+        entity_type = "COUNTRY" if sovereign else "LOCATION"
+        key = row["iso3"] if sovereign else row["name_en"]
+        entity_id = entity_id_for(entity_type, key)
+        aliases = tuple(dict.fromkeys(split_list(row.get("surfaces_latin")) + split_list(row.get("surfaces_hi"))))
+        entities.append(GazetteerEntity(
+            entity_id, entity_type, row["name_en"], row.get("name_hi") or None, aliases,
+            row["iso3"] if sovereign else None, row["iso3"], row.get("wikidata_qid") or None,
+        ))
+        surfaces += _surfaces(entity_id, {"name_hi": row.get("name_hi", ""), **row}, ("name_hi", "surfaces_hi", "surfaces_latin"))
+        surfaces += _surfaces(entity_id, row, ("adjectives_hi",), kind="adjective")
+    for entity_type, name in GAZETTEER_FILES.items():
+        for row in read_reference_csv(name, reference_dir):
+            entity_id = entity_id_for(entity_type, row["key"])
+            aliases = tuple(dict.fromkeys(split_list(row.get("aliases_en")) + split_list(row.get("surfaces_latin")) + split_list(row.get("surfaces_hi"))))
+            names_hi = split_list(row.get("surfaces_hi"))
+            entities.append(GazetteerEntity(
+                entity_id, entity_type, row["name_en"], names_hi[0] if names_hi else None, aliases,
+                None, row.get("country_iso3") or None, row.get("wikidata_qid") or None, row.get("role_en") or None,
+            ))
+            surfaces += _surfaces(entity_id, {"name_en": row["name_en"], **row}, ("surfaces_hi", "surfaces_latin", "name_en"))
+    roles = [
+        Role(title, row["title_en"])
+        for row in read_reference_csv("roles.csv", reference_dir)
+        for title in split_list(row["title_hi"])
+    ]
+    return build_gazetteer(entities, surfaces, roles, load_spelling_variants(reference_dir))
+
+
+@lru_cache(maxsize=None)
+def load_function_words(reference_dir: Path = REFERENCE_DIR):
+    """Hindi function words grouped by what they do."""
+    from tasks.grammar import build_function_words
+
+    return build_function_words(read_reference_csv("function_words.csv", reference_dir))
+
+
+@lru_cache(maxsize=None)
+def load_date_lexicon(reference_dir: Path = REFERENCE_DIR):
+    """Month names, relative-date phrases and the money words that tell an amount from a year."""
+    from unicodedata import normalize
+
+    from tasks.dates import DateLexicon, MonthName, RelativePhrase
+
+    def word(value: str) -> str:
+        # Cleaned article text is NFC; a hand-typed precomposed nukta letter would never match it.
+        return normalize("NFC", value.strip())
+
+    months = tuple(
+        MonthName(word(row["name"]), int(row["month"]), row["language"].strip(), row["standalone"].strip() == "yes")
+        for row in read_reference_csv("months.csv", reference_dir)
+    )
+    relative = tuple(
+        RelativePhrase(word(row["phrase"]), row["unit"].strip(), int(row["offset"]))
+        for row in read_reference_csv("relative_dates.csv", reference_dir)
+    )
+    currencies = read_reference_csv("currencies.csv", reference_dir)
+    scales = [word(row["word"]) for row in read_reference_csv("number_scales.csv", reference_dir)]
+    after = [word(row["word"]) for row in currencies if row["position"].strip() in ("after", "both")]
+    before = [word(row["word"]) for row in currencies if row["position"].strip() in ("before", "both")]
+    return DateLexicon(months, relative, tuple(scales + after), tuple(before))
+
+
+@lru_cache(maxsize=None)
+def load_amount_lexicon(reference_dir: Path = REFERENCE_DIR):
+    """Number scales, currency words and number words for finding money amounts."""
+    from decimal import Decimal
+    from unicodedata import normalize
+
+    from tasks.amounts import AmountLexicon, Currency
+
+    def word(value: str) -> str:
+        # Cleaned article text is NFC; a hand-typed precomposed nukta letter would never match it.
+        return normalize("NFC", value.strip())
+
+    scale_rows = read_reference_csv("number_scales.csv", reference_dir)
+    currencies = tuple(
+        Currency(
+            word(row["word"]),
+            row["iso4217"].strip(),
+            row["position"].strip() in ("before", "both"),
+            row["position"].strip() in ("after", "both"),
+        )
+        for row in read_reference_csv("currencies.csv", reference_dir)
+    )
+    return AmountLexicon(
+        scales=tuple((word(row["word"]), Decimal(row["multiplier"])) for row in scale_rows),
+        ambiguous_scales=frozenset(word(row["word"]) for row in scale_rows if (row.get("ambiguous") or "").strip() == "yes"),
+        currencies=currencies,
+        number_words=tuple(
+            (word(row["word"]), Decimal(row["value"]))
+            for row in read_reference_csv("number_words.csv", reference_dir)
+        ),
+    )
+
+
+@lru_cache(maxsize=None)
+def load_abbreviations(reference_dir: Path = REFERENCE_DIR) -> frozenset[str]:
+    """Tokens whose trailing '.' does not end a sentence (initials, titles), without the dot."""
+    rows = read_reference_csv("abbreviations.csv", reference_dir)
+    return frozenset(row["token"].strip() for row in rows if row["token"].strip())
+
+
+@lru_cache(maxsize=None)
+def load_event_lexicon(reference_dir: Path = REFERENCE_DIR):
+    """Event trigger rules and function words, folded like the text they are matched on."""
+    from tasks.events import build_event_lexicon
+
+    gazetteer = load_gazetteer(reference_dir)
+    rows = read_reference_csv("event_triggers.csv", reference_dir)
+    return build_event_lexicon(rows, load_function_words(reference_dir), gazetteer.fold)

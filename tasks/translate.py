@@ -6,11 +6,11 @@ the text), roles and descriptions from templates filled with those names.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import polars as pl
 
+from tasks.english import date_text, format_amount, join_names, prose_name, render_template
 from tasks.entities import Gazetteer
 
 SUMMARY_EVENTS = 3
@@ -19,47 +19,6 @@ CATALOG_SCHEMA = {
     "aliases": pl.List(pl.Utf8), "iso3": pl.Utf8, "country_iso3": pl.Utf8, "wikidata_qid": pl.Utf8,
     "name_method": pl.Utf8,
 }
-
-
-def prose_name(name: str, entity_type: str) -> str:
-    """English prose wants 'the United States', 'the White House', 'the Global Critical Minerals Conference'."""
-    needs_article = re.search(
-        r"^(United|Netherlands|Philippines|Bahamas|Gambia|Czech|Maldives|Vatican)|"
-        r"\b(Republic|Kingdom|Union|Emirates|Islands|States|House|Conference|Summit|Ministry|Council|Bank|Fund|"
-        r"Organization|Organisation|Forum|Agency|Department|Parliament|Assembly|Commission|Pentagon|Kremlin)\b",
-        name,
-    )
-    return f"the {name}" if needs_article and entity_type != "PERSON" and not name.startswith("The ") else name
-
-
-def join_names(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-
-
-def format_amount(value: float, currency: str | None) -> str:
-    """500000000, 'USD' -> 'USD 500 million'."""
-    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
-        if value >= scale:
-            number = f"{value / scale:.2f}".rstrip("0").rstrip(".")
-            return f"{currency or ''} {number} {word}".strip()
-    return f"{currency or ''} {value:,.0f}".strip()
-
-
-def render_template(template: str, values: dict[str, str]) -> str:
-    """Fill {name} slots; a [bracketed part] vanishes when a slot inside it is empty."""
-    def optional(match: re.Match[str]) -> str:
-        part = match.group(1)
-        slots = re.findall(r"{(\w+)}", part)
-        return part.format(**values) if all(values.get(slot) for slot in slots) else ""
-
-    filled = re.sub(r"\[([^\[\]]*)\]", optional, template)
-    return re.sub(r"{(\w+)}", lambda m: values.get(m.group(1)) or "someone", filled).strip()
-
-
-def date_text(value, precision: str | None) -> str:
-    if value is None:
-        return ""
-    return {"day": value.isoformat(), "month": value.strftime("%Y-%m"), "year": str(value.year)}[precision]
 
 
 def describe_event(event: dict, gazetteer: Gazetteer) -> str:

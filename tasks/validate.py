@@ -78,6 +78,7 @@ def validate_rows(dataset: str, frame: pl.DataFrame, model: type[pa.DataFrameMod
 
 def validate_batch(articles: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Validate a batch: articles first; mentions and events of a failed article follow it to quarantine."""
+    articles, mentions, events = conform("articles", articles), conform("mentions", mentions), conform("events", events)
     checked_articles = validate_rows("articles", articles)
     texts = checked_articles.valid.select("article_id", "text", pl.col("source_file").alias("source_file_for_quarantine"))
     sources = dict(zip(articles["article_id"].to_list(), articles["source_file"].to_list(), strict=True))

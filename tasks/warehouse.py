@@ -127,19 +127,22 @@ def commit(
     Each dataset's next version is written in full under the staging area, then swapped in by renames.
     Returns the row count of each dataset after the commit.
     """
-    replaced = set(replaced_sources)
+    replaced = list(set(replaced_sources))
     committed_articles = read_dataset(root, "articles")
-    gone = committed_articles.filter(pl.col("source_file").is_in(replaced))["article_id"]
-    staged_articles = staging.staged("articles")
-    # The same content under another file name is one article: the copy already committed wins.
-    staged_articles = staged_articles.join(committed_articles.filter(~pl.col("article_id").is_in(gone)).select("article_id"), on="article_id", how="anti")
-    staged_ids = staged_articles["article_id"]
-    next_version: dict[str, pl.DataFrame] = {
-        "articles": pl.concat([committed_articles.filter(~pl.col("article_id").is_in(gone)), staged_articles]),
-    }
-    for dataset in ("mentions", "events"):
+    gone = committed_articles.filter(pl.col("source_file").is_in(replaced))["article_id"].to_list()
+    kept_articles = committed_articles.filter(~pl.col("article_id").is_in(gone))
+    # The same content under two file names is one article (its id is the hash of the text):
+    # the copy already committed, or else the first one staged, wins.
+    staged_articles = (
+        staging.staged("articles")
+        .unique("article_id", keep="first", maintain_order=True)
+        .join(kept_articles.select("article_id"), on="article_id", how="anti")
+    )
+    staged_ids = staged_articles["article_id"].to_list()
+    next_version: dict[str, pl.DataFrame] = {"articles": pl.concat([kept_articles, staged_articles])}
+    for dataset, row_key in (("mentions", ["article_id", "start", "end", "entity_id"]), ("events", ["event_id"])):
         kept = read_dataset(root, dataset).filter(~pl.col("article_id").is_in(gone))
-        staged_rows = staging.staged(dataset).filter(pl.col("article_id").is_in(staged_ids))
+        staged_rows = staging.staged(dataset).filter(pl.col("article_id").is_in(staged_ids)).unique(row_key, keep="first", maintain_order=True)
         next_version[dataset] = pl.concat([kept, staged_rows])
     all_catalog = pl.concat([read_dataset(root, "entities").select(catalog.columns), catalog], how="vertical_relaxed")
     next_version["entities"] = entities_table(all_catalog, next_version["mentions"], next_version["articles"], staging.run_id, version)
