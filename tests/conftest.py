@@ -24,7 +24,7 @@ def write_bad_inputs(folder: Path) -> dict[str, str]:
     return {"empty.txt": "empty", "binary.txt": "binary", "latin1.txt": "UTF-8", "broken.json": "JSON"}
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="session")
 def prefect_server():
     """One temporary Prefect server (SQLite) for the session, stopped before pytest closes its streams."""
     from prefect.testing.utilities import prefect_test_harness

@@ -1,0 +1,48 @@
+"""English fields: templates, names with articles, amounts, summaries and the entity catalog."""
+
+import datetime as dt
+
+import polars as pl
+
+from tasks.english import format_amount, join_names, prose_name, render_template
+from tasks.reference import load_gazetteer
+from tasks.translate import describe_event, entity_catalog, summarize_articles
+
+
+def test_templates_drop_optional_parts_with_empty_slots():
+    assert render_template("{actors} met[ {recipients}][ in {location}]", {"actors": "India", "recipients": "", "location": "Geneva"}) == "India met in Geneva"
+
+
+def test_english_names_lists_and_amounts():
+    assert prose_name("United States", "COUNTRY") == "the United States"
+    assert prose_name("White House", "LOCATION") == "the White House"
+    assert prose_name("Kassym-Jomart Tokayev", "PERSON") == "Kassym-Jomart Tokayev"
+    assert join_names(["A", "B", "C"]) == "A, B and C"
+    assert format_amount(500_000_000.0, "USD") == "USD 500 million"
+    assert format_amount(1_250_000_000.0, "INR") == "INR 1.25 billion"
+
+
+def test_event_description_from_gazetteer_names():
+    event = {
+        "actor_ids": ["country:usa"], "recipient_ids": ["country:pak"], "object_ids": [], "commodity_ids": [],
+        "amount": None, "amount_currency": None, "location_id": "location:washington",
+        "event_date": dt.date(2026, 2, 4), "date_precision": "day", "negated": False,
+        "template_en": "{recipients} was excluded[ by {actors}][ from {objects}]",
+    }
+    assert describe_event(event, load_gazetteer()) == "Pakistan was excluded by the United States in Washington, 2026-02-04"
+    assert describe_event({**event, "negated": True}, load_gazetteer()).endswith("(the text says this did not happen)")
+
+
+def test_summary_is_made_of_the_first_event_descriptions_in_text_order():
+    articles = pl.DataFrame({"article_id": ["a", "b"]})
+    events = pl.DataFrame({"article_id": ["a", "a"], "trigger_start": [50, 10], "description_en": ["second", "first"]})
+    summarized = summarize_articles(articles, events).sort("article_id")
+    assert summarized["summary_en"].to_list() == ["first; second.", None]
+    assert summarized["summary_method"].to_list() == ["template", None]
+
+
+def test_entity_catalog_takes_names_from_the_gazetteer_and_glosses_as_aliases():
+    mentions = pl.DataFrame({"entity_id": ["country:pak", "country:pak"], "method": ["gazetteer", "gloss"], "surface": ["पाकिस्तान", "Pakistaan"]})
+    [row] = entity_catalog(mentions, load_gazetteer()).to_dicts()
+    assert (row["name_en"], row["iso3"], row["name_method"]) == ("Pakistan", "PAK", "gazetteer")
+    assert "Pakistaan" in row["aliases"]
