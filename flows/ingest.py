@@ -13,6 +13,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from flows.params import IngestParameters
 from khanij import PIPELINE_VERSION
 from tasks import stages
 from tasks.discover import SourceFile, discover_source_files
@@ -22,8 +23,6 @@ from tasks.report import RunSummary, entity_digest, event_digest, quarantine_dig
 from tasks.validate import validate_batch
 from tasks.warehouse import RunStaging, commit, new_run_id
 
-DEFAULT_BATCH_SIZE = 200
-DEFAULT_MAX_FILE_BYTES = 5_000_000
 
 
 @contextmanager
@@ -60,9 +59,9 @@ def read(batch: Sequence[SourceFile], source: Path, max_file_bytes: int) -> tupl
 
 
 @task(cache_policy=NO_CACHE)
-def clean(raws: Sequence[RawArticle]) -> tuple[list[stages.ArticleDoc], list[Rejection]]:
-    """Normalise text, split sentences, find each article's date."""
-    docs, rejected = stages.clean_batch(raws)
+def clean(raws: Sequence[RawArticle], accept_languages: Sequence[str]) -> tuple[list[stages.ArticleDoc], list[Rejection]]:
+    """Normalise text, split sentences, find each article's date and language."""
+    docs, rejected = stages.clean_batch(raws, accept_languages)
     _warn(rejected)
     return docs, rejected
 
@@ -129,15 +128,12 @@ def _batches(files: Sequence[SourceFile], size: int) -> Iterator[Sequence[Source
         yield files[start:start + size]
 
 
-@flow(name="ingest_articles", log_prints=False)
-def ingest_articles(
-    source: str = "data/incoming",
-    warehouse: str = "data/warehouse",
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
-) -> RunSummary:
+@flow(name="ingest_articles", log_prints=False, validate_parameters=True)
+def ingest_articles(parameters: IngestParameters | None = None) -> RunSummary:
     """Discover article files, extract English entities and events, validate, and commit them to the warehouse."""
-    source_dir, warehouse_dir = Path(source).resolve(), Path(warehouse).resolve()
+    parameters = parameters or IngestParameters()
+    source_dir, warehouse_dir = Path(parameters.source).resolve(), Path(parameters.warehouse).resolve()
+    batch_size, max_file_bytes = parameters.batch_size, parameters.max_file_bytes
     run_id = new_run_id()
     summary = RunSummary(run_id, str(source_dir), str(warehouse_dir))
     staging = RunStaging(warehouse_dir, run_id)
@@ -153,7 +149,7 @@ def ingest_articles(
         with _timed(summary, "read"):
             raws, read_rejected = read(batch, source_dir, max_file_bytes)
         with _timed(summary, "clean"):
-            docs, clean_rejected = clean(raws)
+            docs, clean_rejected = clean(raws, parameters.accept_languages)
         with _timed(summary, "extract entities"):
             mentions, mention_records = extract_entities(docs)
         with _timed(summary, "extract events"):

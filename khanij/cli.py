@@ -14,10 +14,13 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 def _run(args: argparse.Namespace) -> int:
     from flows.ingest import ingest_articles
+    from flows.params import IngestParameters
 
-    summary = ingest_articles(
-        source=str(args.source), warehouse=str(args.warehouse), batch_size=args.batch_size, max_file_bytes=args.max_file_bytes
+    parameters = IngestParameters(
+        source=str(args.source), warehouse=str(args.warehouse), batch_size=args.batch_size, max_file_bytes=args.max_file_bytes,
+        full_refresh=args.full_refresh, on_deleted=args.on_deleted, accept_languages=args.accept_languages,
     )
+    summary = ingest_articles(parameters)
     print(summary.terminal_text())
     return 0
 
@@ -43,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--warehouse", type=Path, default=Path("data/warehouse"), help="warehouse folder the Parquet datasets are committed to; default: %(default)s")
     run.add_argument("--batch-size", type=int, default=200, help="articles per batch (one Prefect task run per stage and batch); default: %(default)s")
     run.add_argument("--max-file-bytes", type=int, default=5_000_000, help="files larger than this go to quarantine unread; default: %(default)s")
+    run.add_argument("--full-refresh", action="store_true", help="rebuild every dataset from the source files instead of processing only new and changed files")
+    run.add_argument("--on-deleted", choices=("retract", "keep"), default="retract", help="rows of committed files that are gone from --source: 'retract' removes them, 'keep' leaves them; default: %(default)s")
+    run.add_argument("--accept-languages", nargs="+", choices=("hi", "en", "mr", "ne", "und"), default=["hi"], metavar="LANG",
+                     help="languages to ingest (hi, en, mr, ne, und); other articles go to quarantine; default: hi")
     run.set_defaults(handler=_run)
 
     evaluate = commands.add_parser("eval", help="score a warehouse against gold annotations",
@@ -57,11 +64,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `khanij` command."""
+    from pydantic import ValidationError
+
     args = build_parser().parse_args(argv)
-    if getattr(args, "batch_size", 1) < 1:
-        print("khanij: --batch-size must be at least 1", file=sys.stderr)
+    try:
+        return args.handler(args)
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        print(f"khanij: invalid parameters: {problems}", file=sys.stderr)
         return 2
-    return args.handler(args)
 
 
 if __name__ == "__main__":

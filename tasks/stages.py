@@ -68,8 +68,8 @@ def resolve_published_date(raw: RawArticle, header: dict[str, str], text: str) -
     return (in_text, "text") if in_text is not None else (None, "unknown")
 
 
-def clean_batch(raws: Sequence[RawArticle]) -> tuple[list[ArticleDoc], list[Rejection]]:
-    """Normalise, split header and sentences, date and identify each article."""
+def clean_batch(raws: Sequence[RawArticle], accept_languages: Sequence[str] = ("hi",)) -> tuple[list[ArticleDoc], list[Rejection]]:
+    """Normalise, split header and sentences, date and identify each article; other languages are set aside."""
     docs, rejected = [], []
     abbreviations, variants = load_abbreviations(), load_gazetteer().variants
     for raw in raws:
@@ -77,13 +77,21 @@ def clean_batch(raws: Sequence[RawArticle]) -> tuple[list[ArticleDoc], list[Reje
         if not cleaned.text or not cleaned.sentences:
             rejected.append(Rejection(raw.source_file, "clean", "no text left after cleaning (only whitespace, headers or control characters)", raw.text[:500] or None))
             continue
+        language = detect_language(cleaned.text)
+        if language not in accept_languages:
+            rejected.append(Rejection(
+                raw.source_file, "clean",
+                f"main language is '{language}', not one of the accepted languages ({', '.join(accept_languages)}); add it to accept_languages to ingest it",
+                cleaned.text[:500],
+            ))
+            continue
         published, date_source = resolve_published_date(raw, cleaned.header, cleaned.text)
         docs.append(ArticleDoc(
             article_id=article_id_for(cleaned.text),
             source_file=raw.source_file,
             source_record=raw.source_record,
             content_sha256=raw.content_sha256,
-            language=detect_language(cleaned.text),
+            language=language,
             published_date=published,
             date_source=date_source,
             title=raw.title or cleaned.header.get("title"),

@@ -37,10 +37,11 @@ def prefect_server():
 def flow_run(tmp_path_factory, prefect_server):
     """Run the real Prefect flow (embedded server) on the samples plus bad files; return paths and summary."""
     from flows.ingest import ingest_articles
+    from flows.params import IngestParameters
 
     base = tmp_path_factory.mktemp("run")
     source, warehouse = base / "incoming", base / "warehouse"
     shutil.copytree(SAMPLES, source)
     expected_reasons = write_bad_inputs(source)
-    summary = ingest_articles(source=str(source), warehouse=str(warehouse), batch_size=1)
+    summary = ingest_articles(IngestParameters(source=str(source), warehouse=str(warehouse), batch_size=1))
     return {"source": source, "warehouse": warehouse, "summary": summary, "expected_reasons": expected_reasons}

@@ -36,3 +36,10 @@ def test_run_then_eval_from_the_command_line(tmp_path):
                             capture_output=True, text=True, env=env, timeout=300)
     assert scored.returncode == 0, scored.stderr
     assert "Documents scored: 2" in scored.stdout and "| EVENTS |" in scored.stdout
+
+
+def test_bad_parameters_are_refused_with_a_readable_message(capsys):
+    from khanij.cli import main
+
+    assert main(["run", "--batch-size", "0"]) == 2
+    assert "batch_size" in capsys.readouterr().err

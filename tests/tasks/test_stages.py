@@ -38,3 +38,10 @@ def test_extraction_frames_hold_mentions_and_events():
     [event] = events.to_dicts()
     assert (event["event_type"], event["amount_usd"], event["event_date"]) == ("SUPPORT", 5e9, dt.date(2026, 1, 1))
     assert articles_frame(docs)["n_sentences"].to_list() == [1]
+
+
+def test_articles_in_other_languages_are_set_aside_with_the_language_named():
+    docs, rejected = clean_batch([_raw("China eased its export controls on rare earths.", name="english.txt")])
+    assert docs == [] and "main language is 'en'" in rejected[0].reason
+    docs, rejected = clean_batch([_raw("China eased its export controls.", name="english.txt")], accept_languages=("hi", "en"))
+    assert [d.language for d in docs] == ["en"] and rejected == []

@@ -1,0 +1,44 @@
+"""The ingest flow's parameters: one pydantic model, so the Prefect UI renders a form with titles, help and choices."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Language = Literal["hi", "en", "mr", "ne", "und"]
+
+
+class IngestParameters(BaseModel):
+    """What an operator can set for a run of ingest_articles."""
+
+    model_config = ConfigDict(extra="forbid", title="khanij ingest parameters")
+
+    source: str = Field(
+        "data/incoming", title="Source folder",
+        description="Folder of article files (.txt, .json, .jsonl, .html), read recursively. Relative paths are relative to the worker's working directory.",
+    )
+    warehouse: str = Field(
+        "data/warehouse", title="Warehouse folder",
+        description="Folder the Parquet datasets are committed to (created if missing).",
+    )
+    full_refresh: bool = Field(
+        False, title="Full refresh",
+        description="Rebuild every dataset from the source files, instead of processing only new and changed files.",
+    )
+    on_deleted: Literal["retract", "keep"] = Field(
+        "retract", title="Deleted source files",
+        description="What to do with the rows of files that were committed before and are gone from the source folder: 'retract' removes them, 'keep' leaves them.",
+    )
+    batch_size: int = Field(
+        200, ge=1, le=100_000, title="Batch size",
+        description="Articles per batch: each stage runs as one Prefect task per batch. Larger batches are faster, smaller ones use less memory and show progress more often.",
+    )
+    max_file_bytes: int = Field(
+        5_000_000, ge=1, title="Largest file (bytes)",
+        description="Files larger than this go to quarantine unread.",
+    )
+    accept_languages: list[Language] = Field(
+        default_factory=lambda: ["hi"], min_length=1, title="Accepted languages",
+        description="Articles whose main language is not in this list go to quarantine with their language as the reason (Marathi and Nepali share the Devanagari script with Hindi).",
+    )
