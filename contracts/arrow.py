@@ -46,6 +46,7 @@ def arrow_schema(dataset: str, *, with_partition: bool = True) -> pa_arrow.Schem
     return pa_arrow.schema(fields, metadata={"dataset": dataset, "model": model.__name__})
 
 
-def partition_schema(dataset: str) -> pa_arrow.Schema:
-    """The schema of a dataset's hive partition key."""
-    return pa_arrow.schema([arrow_schema(dataset).field(PARTITION_KEYS[dataset])])
+def partition_schema(dataset: str) -> pa_arrow.Schema | None:
+    """The schema of a dataset's hive partition key (None for an unpartitioned dataset)."""
+    key = PARTITION_KEYS[dataset]
+    return pa_arrow.schema([arrow_schema(dataset).field(key)]) if key else None

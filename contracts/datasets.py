@@ -70,8 +70,9 @@ class Article(_Lineage):
     """One row per article version: the cleaned text and what is known about it."""
 
     article_id: str = pa.Field(str_matches=ARTICLE_ID, unique=True, description="Stable id: 'art_' + 16 hex of the SHA-256 of the cleaned text.")
-    source_file: str = pa.Field(str_length={"min_value": 1}, description="Path of the source file relative to the source folder.")
-    source_record: Optional[pl.Int32] = pa.Field(nullable=True, ge=0, description="Line (.jsonl) or index (JSON array) of the record inside the file; null for one-article files.")
+    source_file: str = pa.Field(str_length={"min_value": 1}, description="Path of the source file relative to the source folder (the first, in path order, when several files hold the article).")
+    source_files: pl.List(pl.Utf8) = pa.Field(description="Every source file that holds this article's content, in path order.")
+    source_record: Optional[pl.Int32] = pa.Field(nullable=True, ge=0, description="Line (.jsonl) or index (JSON array) of the record inside source_file; null for one-article files.")
     content_sha256: str = pa.Field(str_matches=SHA256, description="SHA-256 of the raw bytes of the source record.")
     language: str = pa.Field(isin=LANGUAGES, description="ISO 639-1 code of the article's main language ('und' if undetermined).")
     published_date: Optional[pl.Date] = pa.Field(nullable=True, description="Publication date from metadata, a header line or the text; never the ingestion time.")
@@ -285,17 +286,42 @@ class Quarantine(pa.DataFrameModel):
         coerce = True
 
 
+class ManifestEntry(pa.DataFrameModel):
+    """One row per source file the warehouse has seen: how it was committed, so the next run can skip it."""
+
+    source_file: str = pa.Field(unique=True, str_length={"min_value": 1}, description="Path of the source file relative to the source folder.")
+    content_sha256: str = pa.Field(str_matches=SHA256, description="SHA-256 of the file's bytes (of the link target for a symbolic link).")
+    size_bytes: pl.Int64 = pa.Field(ge=0, description="Size of the file when it was committed.")
+    mtime_ns: pl.Int64 = pa.Field(description="Modification time (ns) when committed; with the size, a quick test that the file is unchanged.")
+    article_ids: pl.List(pl.Utf8) = pa.Field(description="Articles read from the file (several for .jsonl; shared when two files hold the same article).")
+    status: str = pa.Field(isin=("ingested", "partial", "quarantined", "deleted_kept"), description="ingested; partial (some records quarantined); quarantined; deleted_kept (file gone, rows kept by request).")
+    run_id: str = pa.Field(str_matches=RUN_ID, description="The run that committed this version of the file.")
+    pipeline_version: str = pa.Field(str_length={"min_value": 1}, description="Version of khanij that processed the file.")
+
+    class Config:
+        strict = True
+        coerce = True
+
+    @pa.dataframe_check
+    def ingested_files_have_articles(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """ingested and partial files name at least one article; quarantined ones none."""
+        has_articles = pl.col("article_ids").list.len() > 0
+        return data.lazyframe.select(pl.when(pl.col("status") == "quarantined").then(~has_articles).otherwise(has_articles | (pl.col("status") == "deleted_kept")))
+
+
 DATASETS: dict[str, type[pa.DataFrameModel]] = {
     "articles": Article,
     "mentions": Mention,
     "entities": Entity,
     "events": Event,
     "quarantine": Quarantine,
+    "manifest": ManifestEntry,
 }
-PARTITION_KEYS: dict[str, str] = {
+PARTITION_KEYS: dict[str, str | None] = {
     "articles": "published_month",
     "mentions": "published_month",
     "entities": "entity_type",
     "events": "event_month",
     "quarantine": "run_date",
+    "manifest": None,
 }

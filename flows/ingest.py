@@ -7,21 +7,22 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from uuid import UUID
 
 import polars as pl
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows.params import IngestParameters
 from khanij import PIPELINE_VERSION
 from tasks import stages
-from tasks.discover import SourceFile, discover_source_files
+from tasks.discover import RunPlan, SourceFile, discover_source_files, plan_run, rejections_of
 from tasks.read import RawArticle, Rejection, read_article_file
+from tasks.report import RunSummary
 from tasks.translate import empty_catalog
-from tasks.report import RunSummary, entity_digest, event_digest, quarantine_digest
 from tasks.validate import validate_batch
-from tasks.warehouse import RunStaging, commit, new_run_id
+from tasks.warehouse import FileOutcome, RunStaging, commit, new_run_id, read_dataset, recover, warehouse_lock
 
 
 
@@ -39,11 +40,15 @@ def _warn(rejections: Sequence[Rejection]) -> None:
 
 
 @task(cache_policy=NO_CACHE)
-def discover(source: Path) -> tuple[list[SourceFile], list[Rejection]]:
-    """Article files in the source folder."""
-    files, rejected = discover_source_files(source)
-    _warn(rejected)
-    return files, rejected
+def discover(source: Path, warehouse: Path, full_refresh: bool) -> RunPlan:
+    """Repair what a crashed run left, then compare the source folder with the manifest: new, changed, deleted."""
+    logger = get_run_logger()
+    for action in recover(warehouse):
+        logger.warning("recovery: %s", action)
+    plan = plan_run(discover_source_files(source), read_dataset(warehouse, "manifest"), full_refresh)
+    logger.info("%d new, %d changed, %d unchanged, %d deleted files", len(plan.new), len(plan.changed), len(plan.unchanged), len(plan.deleted))
+    _warn(rejections_of(plan.to_process))
+    return plan
 
 
 @task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=1)
@@ -101,9 +106,11 @@ def write(staging: RunStaging, label: str, frames: dict[str, pl.DataFrame]) -> N
 
 
 @task(cache_policy=NO_CACHE)
-def commit_run(warehouse: Path, staging: RunStaging, processed: list[str], catalog: pl.DataFrame) -> dict[str, int]:
-    """Make the run visible in one step: each dataset's next version replaces the current one."""
-    return commit(warehouse, staging, processed, catalog, PIPELINE_VERSION)
+def commit_run(warehouse: Path, staging: RunStaging, outcomes: list[FileOutcome], plan: RunPlan, catalog: pl.DataFrame,
+               parameters: IngestParameters) -> dict[str, int]:
+    """Make the run visible in one step: every dataset's next version replaces the current one together."""
+    return commit(warehouse, staging, outcomes, plan.deleted, catalog, PIPELINE_VERSION,
+                  keep_deleted=parameters.on_deleted == "keep", full_refresh=parameters.full_refresh)
 
 
 @task(cache_policy=NO_CACHE)
@@ -123,6 +130,14 @@ def report(summary: RunSummary) -> RunSummary:
     return summary
 
 
+PROGRESS_KEY = "khanij-progress"
+
+
+def _advance(progress: UUID, done: int, total: int, what: str) -> None:
+    """Move the run's progress artifact to done/total steps (each batch is a step, the commit the last one)."""
+    update_progress_artifact(progress, round(100.0 * min(done, total) / max(total, 1), 1), description=what)
+
+
 def _batches(files: Sequence[SourceFile], size: int) -> Iterator[Sequence[SourceFile]]:
     for start in range(0, len(files), size):
         yield files[start:start + size]
@@ -130,45 +145,58 @@ def _batches(files: Sequence[SourceFile], size: int) -> Iterator[Sequence[Source
 
 @flow(name="ingest_articles", log_prints=False, validate_parameters=True)
 def ingest_articles(parameters: IngestParameters | None = None) -> RunSummary:
-    """Discover article files, extract English entities and events, validate, and commit them to the warehouse."""
+    """Discover new and changed article files, extract English entities and events, validate, commit atomically."""
     parameters = parameters or IngestParameters()
     source_dir, warehouse_dir = Path(parameters.source).resolve(), Path(parameters.warehouse).resolve()
-    batch_size, max_file_bytes = parameters.batch_size, parameters.max_file_bytes
     run_id = new_run_id()
     summary = RunSummary(run_id, str(source_dir), str(warehouse_dir))
     staging = RunStaging(warehouse_dir, run_id)
     run_date = dt.datetime.now(dt.timezone.utc).date()
+    progress = create_progress_artifact(0.0, key=PROGRESS_KEY, description="waiting for the warehouse, then discovering files")
 
-    with _timed(summary, "discover"):
-        files, rejected = discover(source_dir)
-        write(staging, "discover", {"quarantine": stages.quarantine_with_lineage(stages.rejections_frame(rejected), run_id, PIPELINE_VERSION, run_date)})
-    summary.files_seen = len(files) + len(rejected)
-    summary.quarantine_reasons += [r.__dict__ for r in rejected]
-    written: list[dict[str, pl.DataFrame]] = []
-    for number, batch in enumerate(_batches(files, batch_size)):
-        with _timed(summary, "read"):
-            raws, read_rejected = read(batch, source_dir, max_file_bytes)
-        with _timed(summary, "clean"):
-            docs, clean_rejected = clean(raws, parameters.accept_languages)
-        with _timed(summary, "extract entities"):
-            mentions, mention_records = extract_entities(docs)
-        with _timed(summary, "extract events"):
-            events = extract_events(docs, mention_records)
-        with _timed(summary, "translate"):
-            articles, events, catalog = translate(stages.articles_frame(docs), mentions, events)
-        with _timed(summary, "validate"):
-            articles, mentions, events, invalid = validate(articles, mentions, events, run_id)
-        quarantine = stages.quarantine_with_lineage(
-            pl.concat([stages.rejections_frame(read_rejected + clean_rejected), invalid]), run_id, PIPELINE_VERSION, run_date
-        )
+    with warehouse_lock(warehouse_dir, run_id, parameters.lock_timeout_seconds, on_wait=get_run_logger().warning):
+        with _timed(summary, "discover"):
+            plan = discover(source_dir, warehouse_dir, parameters.full_refresh)
+        summary.plan(plan)
+        if plan.is_noop and not parameters.full_refresh:
+            _advance(progress, 1, 1, "nothing new, changed or deleted")
+            return report(summary)
+        written, docs_seen = [], []
+        articles_to_read = [f for f in plan.to_process if not f.rejection]
+        steps = -(-len(articles_to_read) // parameters.batch_size) + 1
+        _advance(progress, 0, steps, f"{len(articles_to_read)} files to read in {steps - 1} batches")
+        for number, batch in enumerate(_batches(articles_to_read, parameters.batch_size)):
+            with _timed(summary, "read"):
+                raws, read_rejected = read(batch, source_dir, parameters.max_file_bytes)
+            with _timed(summary, "clean"):
+                docs, clean_rejected = clean(raws, parameters.accept_languages)
+                docs_seen += docs
+                docs = stages.unique_articles(docs)
+            with _timed(summary, "extract entities"):
+                mentions, mention_records = extract_entities(docs)
+            with _timed(summary, "extract events"):
+                events = extract_events(docs, mention_records)
+            with _timed(summary, "translate"):
+                articles, events, catalog = translate(stages.articles_frame(docs), mentions, events)
+            with _timed(summary, "validate"):
+                articles, mentions, events, invalid = validate(articles, mentions, events, run_id)
+            quarantine = stages.quarantine_with_lineage(
+                pl.concat([stages.rejections_frame(read_rejected + clean_rejected), invalid]), run_id, PIPELINE_VERSION, run_date
+            )
+            with _timed(summary, "write"):
+                frames = {"articles": articles, "mentions": mentions, "events": events, "quarantine": quarantine}
+                write(staging, f"{number:06d}", frames)
+            written.append({**frames, "catalog": catalog})
+            _advance(progress, number + 1, steps, f"batch {number + 1} of {steps - 1} staged")
+
         with _timed(summary, "write"):
-            frames = {"articles": articles, "mentions": mentions, "events": events, "quarantine": quarantine}
-            write(staging, f"{number:06d}", frames)
-        written.append({**frames, "catalog": catalog})
-
-    with _timed(summary, "write"):
-        catalog = stages.concat_or_empty([w["catalog"] for w in written], empty_catalog())
-        dataset_rows = commit_run(warehouse_dir, staging, [f.relpath for f in files], catalog)
-    summary.record(written, catalog, dataset_rows)
+            rejected = stages.quarantine_with_lineage(stages.rejections_frame(rejections_of(plan.to_process)), run_id, PIPELINE_VERSION, run_date)
+            write(staging, "discover", {"quarantine": rejected})
+            written.append({"quarantine": rejected})
+            outcomes = stages.file_outcomes(plan.to_process, plan.hashes, docs_seen, *stages.accounted(written))
+            catalog = stages.concat_or_empty([w["catalog"] for w in written if "catalog" in w], empty_catalog())
+            dataset_rows = commit_run(warehouse_dir, staging, outcomes, plan, catalog, parameters)
+        _advance(progress, steps, steps, "committed")
+        summary.record(written, catalog, dataset_rows)
     with _timed(summary, "report"):
         return report(summary)

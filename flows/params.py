@@ -38,6 +38,10 @@ class IngestParameters(BaseModel):
         5_000_000, ge=1, title="Largest file (bytes)",
         description="Files larger than this go to quarantine unread.",
     )
+    lock_timeout_seconds: float = Field(
+        600, ge=0, le=86_400, title="Wait for another run (seconds)",
+        description="Only one run may write a warehouse at a time; a run that finds another one writing waits this long, then stops with a message naming the other run.",
+    )
     accept_languages: list[Language] = Field(
         default_factory=lambda: ["hi"], min_length=1, title="Accepted languages",
         description="Articles whose main language is not in this list go to quarantine with their language as the reason (Marathi and Nepali share the Devanagari script with Hindi).",

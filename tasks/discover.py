@@ -1,43 +1,109 @@
-"""Discovering article files in the source folder (the I/O edge where a run starts)."""
+"""Discovering article files in the source folder and deciding which are new, changed, unchanged or deleted."""
 
 from __future__ import annotations
 
+import hashlib
 import os
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import polars as pl
+
 from tasks.read import SUPPORTED_SUFFIXES, Rejection
+
+HASH_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
 class SourceFile:
-    """An article file under the source folder."""
+    """An entry under the source folder: an article file, or something that is reported instead of read."""
 
     path: Path
-    relpath: str      # POSIX path relative to the source folder
+    relpath: str                  # POSIX path relative to the source folder
     size: int
     mtime_ns: int
+    rejection: str | None = None  # why it is not read (symbolic link, unsupported type), None for article files
 
 
-def discover_source_files(source_root: Path) -> tuple[list[SourceFile], list[Rejection]]:
-    """Article files under the source folder, sorted; symlinks and unsupported files are reported, not read."""
+@dataclass
+class RunPlan:
+    """What a run has to do, from comparing the source folder with the manifest."""
+
+    new: list[SourceFile] = field(default_factory=list)
+    changed: list[SourceFile] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    hashes: dict[str, str] = field(default_factory=dict)   # relpath -> content sha256 of files to process
+
+    @property
+    def to_process(self) -> list[SourceFile]:
+        return sorted(self.new + self.changed, key=lambda f: f.relpath)
+
+    @property
+    def is_noop(self) -> bool:
+        return not (self.new or self.changed or self.deleted)
+
+
+def discover_source_files(source_root: Path) -> list[SourceFile]:
+    """Every entry under the source folder, sorted; symlinks are not followed, hidden files are skipped."""
     source_root = source_root.resolve()
     if not source_root.is_dir():
         raise FileNotFoundError(f"source folder {source_root} does not exist or is not a folder")
-    found, rejected = [], []
+    found = []
     for directory, subdirs, names in os.walk(source_root, followlinks=False):
         subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
         for name in sorted(names):
-            path = Path(directory) / name
-            relpath = path.relative_to(source_root).as_posix()
             if name.startswith("."):
                 continue
+            path = Path(directory) / name
+            relpath = path.relative_to(source_root).as_posix()
+            stat = path.lstat()
+            rejection = None
             if path.is_symlink():
-                rejected.append(Rejection(relpath, "discover", "symbolic link: not followed (copy the file into the source folder instead)", os.readlink(path)))
-                continue
-            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                rejected.append(Rejection(relpath, "discover", f"unsupported file type '{path.suffix or '(none)'}': expected one of {', '.join(SUPPORTED_SUFFIXES)}", None))
-                continue
-            stat = path.stat()
-            found.append(SourceFile(path, relpath, stat.st_size, stat.st_mtime_ns))
-    return found, rejected
+                rejection = f"symbolic link to {os.readlink(path)}: not followed (copy the file into the source folder instead)"
+            elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                rejection = f"unsupported file type '{path.suffix or '(none)'}': expected one of {', '.join(SUPPORTED_SUFFIXES)}"
+            found.append(SourceFile(path, relpath, stat.st_size, stat.st_mtime_ns, rejection))
+    return found
+
+
+def content_hash(source: SourceFile) -> str:
+    """SHA-256 of a file's bytes; of the link target for a symbolic link (which is never read)."""
+    digest = hashlib.sha256()
+    if source.path.is_symlink():
+        digest.update(os.readlink(source.path).encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
+    with source.path.open("rb") as handle:
+        while chunk := handle.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def plan_run(files: Sequence[SourceFile], manifest: pl.DataFrame, full_refresh: bool = False) -> RunPlan:
+    """Compare the folder with the manifest: same size and mtime is unchanged; else the content hash decides."""
+    committed = {row["source_file"]: row for row in manifest.select("source_file", "content_sha256", "size_bytes", "mtime_ns", "status").iter_rows(named=True)}
+    plan = RunPlan()
+    for source in files:
+        before = committed.get(source.relpath)
+        if not full_refresh and before is not None and before["status"] != "deleted_kept" \
+                and (before["size_bytes"], before["mtime_ns"]) == (source.size, source.mtime_ns):
+            plan.unchanged.append(source.relpath)
+            continue
+        digest = content_hash(source)
+        if before is None or full_refresh:
+            plan.new.append(source)
+        elif digest == before["content_sha256"] and before["status"] != "deleted_kept":
+            plan.unchanged.append(source.relpath)  # touched, same content
+            continue
+        else:
+            plan.changed.append(source)
+        plan.hashes[source.relpath] = digest
+    present = {f.relpath for f in files}
+    plan.deleted = sorted(name for name, row in committed.items() if name not in present and row["status"] != "deleted_kept")
+    return plan
+
+
+def rejections_of(files: Sequence[SourceFile]) -> list[Rejection]:
+    """Entries that are reported instead of read."""
+    return [Rejection(f.relpath, "discover", f.rejection, None) for f in files if f.rejection]

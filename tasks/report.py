@@ -15,6 +15,10 @@ class RunSummary:
     source: str
     warehouse: str
     files_seen: int = 0
+    files_new: int = 0
+    files_changed: int = 0
+    files_unchanged: int = 0
+    files_deleted: int = 0
     articles: int = 0
     mentions: int = 0
     entities: int = 0
@@ -26,17 +30,23 @@ class RunSummary:
     new_events: list[dict] = field(default_factory=list)
     new_entities: list[dict] = field(default_factory=list)
 
+    def plan(self, plan) -> None:
+        """Count what discovery found: new, changed, unchanged and deleted files."""
+        self.files_new, self.files_changed = len(plan.new), len(plan.changed)
+        self.files_unchanged, self.files_deleted = len(plan.unchanged), len(plan.deleted)
+        self.files_seen = self.files_new + self.files_changed + self.files_unchanged
+
     def record(self, written: list[dict[str, pl.DataFrame]], catalog: pl.DataFrame, dataset_rows: dict[str, int]) -> None:
         """Count what the run's batches wrote."""
-        frames = {name: pl.concat([w[name] for w in written]) for name in ("articles", "mentions", "events", "quarantine")} if written else {}
+        stacked = {name: [w[name] for w in written if name in w] for name in ("articles", "mentions", "events", "quarantine")}
         self.dataset_rows = dataset_rows
-        if frames:
-            self.articles, self.mentions, self.events = (frames[n].height for n in ("articles", "mentions", "events"))
-            self.quarantine_reasons += quarantine_digest(frames["quarantine"])
-            if frames["events"].height:
-                self.new_events = event_digest(frames["events"], frames["articles"])
-            if catalog.height:
-                self.new_entities = entity_digest(catalog, frames["mentions"])
+        if stacked["quarantine"]:
+            self.quarantine_reasons += quarantine_digest(pl.concat(stacked["quarantine"]))
+        if stacked["articles"]:
+            articles, mentions, events = (pl.concat(stacked[name]) for name in ("articles", "mentions", "events"))
+            self.articles, self.mentions, self.events = articles.height, mentions.height, events.height
+            self.new_events = event_digest(events, articles) if events.height else []
+            self.new_entities = entity_digest(catalog, mentions) if catalog.height else []
         self.entities = catalog["entity_id"].n_unique()
         self.quarantined = len(self.quarantine_reasons)
 
@@ -44,7 +54,8 @@ class RunSummary:
         """The summary printed at the end of `khanij run`."""
         lines = [
             f"khanij run {self.run_id}",
-            f"  source     {self.source} ({self.files_seen} files)",
+            f"  source     {self.source} ({self.files_seen} files: {self.files_new} new, {self.files_changed} changed, "
+            f"{self.files_unchanged} unchanged; {self.files_deleted} deleted)",
             f"  warehouse  {self.warehouse}",
             f"  articles {self.articles} | entities {self.entities} | mentions {self.mentions} | events {self.events} | quarantined {self.quarantined}",
         ]
@@ -60,7 +71,15 @@ class RunSummary:
         ) or "| (none) | | |"
         return f"""# khanij run `{self.run_id}`
 
-Source `{self.source}` ({self.files_seen} files) into warehouse `{self.warehouse}`.
+Source `{self.source}` into warehouse `{self.warehouse}`.
+
+| files | count |
+|---|---|
+| seen | {self.files_seen} |
+| new | {self.files_new} |
+| changed | {self.files_changed} |
+| unchanged (skipped) | {self.files_unchanged} |
+| deleted since the last run | {self.files_deleted} |
 
 | this run | count |
 |---|---|

@@ -16,6 +16,7 @@ from contracts.arrow import polars_schema
 from contracts.datasets import Article, Event
 from tasks.amounts import find_amounts
 from tasks.clean import MatchingForm, Sentence, clean_article_text, matching_form
+from tasks.discover import SourceFile
 from tasks.dates import find_dates, latest_full_date, parse_date_value
 from tasks.entities import MentionRecord, extract_mentions, mentions_frame
 from tasks.events import EventRecord, extract_events
@@ -23,6 +24,7 @@ from tasks.language import detect_language
 from tasks.read import RawArticle, Rejection
 from tasks.translate import describe_events, entity_catalog, summarize_articles
 from tasks.validate import quarantine_frame
+from tasks.warehouse import FileOutcome
 from tasks.reference import (
     load_abbreviations,
     load_amount_lexicon,
@@ -110,7 +112,11 @@ ARTICLE_COLUMNS = [c for c in polars_schema(Article) if c not in ("summary_en", 
 def articles_frame(docs: Sequence[ArticleDoc]) -> pl.DataFrame:
     """The articles of a batch as a frame (summary and lineage come later)."""
     schema = polars_schema(Article)
-    rows = [{**{c: getattr(d, c) for c in ARTICLE_COLUMNS if c != "n_sentences"}, "n_sentences": len(d.sentences)} for d in docs]
+    derived = ("n_sentences", "source_files")
+    rows = [
+        {**{c: getattr(d, c) for c in ARTICLE_COLUMNS if c not in derived}, "n_sentences": len(d.sentences), "source_files": [d.source_file]}
+        for d in docs
+    ]
     return pl.DataFrame(rows, schema={c: schema[c] for c in ARTICLE_COLUMNS})
 
 
@@ -179,3 +185,32 @@ def concat_or_empty(frames: Sequence[pl.DataFrame], empty: pl.DataFrame) -> pl.D
     """Frames stacked, or `empty` when there are none."""
     return pl.concat(frames) if frames else empty
 
+
+
+def unique_articles(docs: Sequence[ArticleDoc]) -> list[ArticleDoc]:
+    """One doc per article id: the same content under two file names is one article."""
+    seen: dict[str, ArticleDoc] = {}
+    for doc in docs:
+        seen.setdefault(doc.article_id, doc)
+    return list(seen.values())
+
+
+def file_outcomes(files: Sequence[SourceFile], hashes: dict[str, str], docs: Sequence[ArticleDoc], valid_ids: set[str], quarantined: set[str]) -> list[FileOutcome]:
+    """What became of each processed file: its articles that passed validation, and its status for the manifest."""
+    articles_of: dict[str, list[str]] = {}
+    for doc in docs:
+        if doc.article_id in valid_ids:
+            articles_of.setdefault(doc.source_file, []).append(doc.article_id)
+    outcomes = []
+    for source in files:
+        ids = tuple(dict.fromkeys(articles_of.get(source.relpath, [])))
+        status = "quarantined" if not ids else ("partial" if source.relpath in quarantined else "ingested")
+        outcomes.append(FileOutcome(source.relpath, hashes[source.relpath], source.size, source.mtime_ns, ids, status))
+    return outcomes
+
+
+def accounted(written: Sequence[dict[str, pl.DataFrame]]) -> tuple[set[str], set[str]]:
+    """Article ids that passed validation and files with quarantined records, over a run's batches."""
+    valid = {i for w in written if "articles" in w for i in w["articles"]["article_id"].to_list()}
+    quarantined = {f for w in written for f in w["quarantine"]["source_file"].to_list()}
+    return valid, quarantined

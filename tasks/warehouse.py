@@ -1,30 +1,77 @@
-"""The warehouse: hive-partitioned Parquet datasets, written through a staging area and committed by folder swap.
+"""The warehouse: hive-partitioned Parquet datasets, committed as whole versions that become visible in one step.
 
 This is the only module that reads or writes the warehouse. Layout under the root:
-  <dataset>/<partition_key>=<value>/part-<run_id>-<n>.parquet   committed data
-  _staging/<run_id>/batches/<dataset>/batch-<n>.parquet         a run's batches, before commit
-  _staging/<run_id>/commit/<dataset>/...                        the next version of each dataset
+
+    <dataset>           -> _current/<dataset>      a symbolic link per dataset: the paths readers use
+    _current            -> _versions/v<seq>-<run_id>  the committed version; replaced atomically by a commit
+    _versions/v<seq>-<run_id>/<dataset>/<key>=<value>/part-<run_id>-<n>.parquet   (seq counts commits)
+    _staging/<run_id>/batches/<dataset>/batch-<label>.parquet    a run's batches before its commit
+    _lock                                          held (flock) by the one run that may write
+
+A commit builds the next version beside the current one: partitions a run does not touch are hard
+links to the current version's files, touched partitions are rewritten, the entity table and the
+manifest are rewritten whole. Then one `rename` of the `_current` link makes every dataset switch
+at once. Readers that already listed the previous version keep reading it: the previous version is
+kept until the next commit. A crash leaves `_current` on the last committed version; the next run's
+`recover` discards whatever the crashed run left.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import json
+import os
 import secrets
 import shutil
-from collections.abc import Iterable
+import socket
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 import pyarrow as pa
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from contracts.arrow import arrow_schema, partition_schema, polars_schema
-from contracts.datasets import DATASETS
+from contracts.datasets import DATASETS, PARTITION_KEYS
 from tasks.validate import conform
 
+CURRENT = "_current"
+VERSIONS = "_versions"
 STAGING = "_staging"
+LOCK = "_lock"
 ARTICLE_DATASETS = ("articles", "mentions", "events")
+# Fault injection for the crash tests: KHANIJ_FAULT="<point>:<n>:<kill|raise>" stops the process at
+# the n-th time it passes <point> (kill -9 itself, or raise InjectedFault).
+FAULT_ENV = "KHANIJ_FAULT"
+_fault_counts: dict[str, int] = {}
+
+
+class InjectedFault(RuntimeError):
+    """Raised at a fault point chosen by KHANIJ_FAULT (tests only)."""
+
+
+class WarehouseLocked(RuntimeError):
+    """Another run holds the warehouse."""
+
+
+def fault_point(name: str) -> None:
+    """A place where a crash test may stop the process; does nothing unless KHANIJ_FAULT names it."""
+    spec = os.environ.get(FAULT_ENV)
+    if not spec:
+        return
+    point, nth, mode = spec.split(":")
+    if point != name:
+        return
+    _fault_counts[name] = _fault_counts.get(name, 0) + 1
+    if _fault_counts[name] == int(nth):
+        if mode == "kill":
+            os.kill(os.getpid(), 9)
+        raise InjectedFault(f"injected fault at {name} #{nth}")
 
 
 def new_run_id(now: dt.datetime | None = None) -> str:
@@ -33,39 +80,104 @@ def new_run_id(now: dt.datetime | None = None) -> str:
     return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
-def dataset_path(root: Path, dataset: str) -> Path:
-    """Folder of a committed dataset."""
-    return root / dataset
+def _sequence(version: Path) -> int:
+    return int(version.name[1:].split("-", 1)[0])
 
 
-def read_dataset(root: Path, dataset: str) -> pl.DataFrame:
-    """A committed dataset with its contract's types (empty when nothing is committed yet)."""
-    path = dataset_path(root, dataset)
+def current_version(root: Path) -> Path | None:
+    """The folder of the committed version, or None before the first commit."""
+    link = root / CURRENT
+    return link.resolve() if link.is_symlink() and link.resolve().is_dir() else None
+
+
+def _read_files(dataset: str, files: Sequence[Path], columns: Sequence[str] | None = None) -> pl.DataFrame:
+    """Rows of some Parquet files of one dataset version (partition key from their folder names), typed by the contract."""
     schema = polars_schema(DATASETS[dataset])
-    if not path.is_dir() or not any(path.rglob("*.parquet")):
-        return pl.DataFrame(schema=schema)
-    table = ds.dataset(
-        path,
-        schema=arrow_schema(dataset),
-        format="parquet",
-        partitioning=ds.partitioning(partition_schema(dataset), flavor="hive"),
-        exclude_invalid_files=False,
-    ).to_table()
-    return pl.from_arrow(table).cast(dict(schema))
+    wanted = list(columns) if columns else list(schema)
+    if not files:
+        return pl.DataFrame(schema={c: schema[c] for c in wanted})
+    key = PARTITION_KEYS[dataset]
+    options = {}
+    if key:
+        options = {"partitioning": ds.partitioning(partition_schema(dataset), flavor="hive"), "partition_base_dir": str(files[0].parent.parent)}
+    table = ds.dataset([str(f) for f in files], schema=arrow_schema(dataset), format="parquet", **options).to_table(columns=wanted)
+    return pl.from_arrow(table).cast({c: schema[c] for c in wanted})
 
 
-def _write_parquet_dataset(frame: pl.DataFrame, dataset: str, target: Path, run_id: str) -> None:
-    """Write a frame as a hive-partitioned Parquet dataset with the contract's Arrow schema."""
-    ds.write_dataset(
-        arrow_table(frame, dataset),
-        target,
-        format="parquet",
-        partitioning=ds.partitioning(partition_schema(dataset), flavor="hive"),
-        basename_template=f"part-{run_id}-{{i}}.parquet",
-        existing_data_behavior="error",
-        file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
-        max_rows_per_group=64_000,
-    )
+def _dataset_files(version: Path | None, dataset: str) -> list[Path]:
+    folder = version / dataset if version else None
+    return sorted(folder.rglob("*.parquet")) if folder and folder.is_dir() else []
+
+
+def read_dataset(root: Path, dataset: str, columns: Sequence[str] | None = None) -> pl.DataFrame:
+    """A committed dataset with its contract's types (empty before the first commit)."""
+    return _read_files(dataset, _dataset_files(current_version(root), dataset), columns)
+
+
+@contextmanager
+def warehouse_lock(root: Path, run_id: str, timeout_seconds: float, on_wait: Callable[[str], None] = lambda message: None) -> Iterator[None]:
+    """Hold the warehouse for one run. The kernel drops the lock when the holder dies, so a crash never leaves it stuck."""
+    root.mkdir(parents=True, exist_ok=True)
+    handle = (root / LOCK).open("a+", encoding="utf-8")
+    try:
+        deadline = time.monotonic() + timeout_seconds
+        told = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another run"
+                message = f"warehouse {root} is being written by {holder}"
+                if time.monotonic() >= deadline:
+                    raise WarehouseLocked(f"{message}; gave up after waiting {timeout_seconds:.0f} s (raise lock_timeout_seconds to wait longer)") from None
+                if not told:
+                    on_wait(f"{message}; waiting up to {timeout_seconds:.0f} s for it to finish")
+                    told = True
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(json.dumps({"run_id": run_id, "pid": os.getpid(), "host": socket.gethostname(),
+                                 "since": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}))
+        handle.flush()
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def _ensure_dataset_links(root: Path) -> None:
+    for dataset in DATASETS:
+        link = root / dataset
+        if not link.is_symlink():
+            link.symlink_to(Path(CURRENT) / dataset, target_is_directory=True)
+
+
+def recover(root: Path) -> list[str]:
+    """Discard what a crashed run left (staging, uncommitted versions); keep the current and previous versions.
+
+    Call it holding the lock. Returns what was done, for the log.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    actions = []
+    staging = root / STAGING
+    for leftover in sorted(staging.iterdir()) if staging.is_dir() else []:
+        shutil.rmtree(leftover, ignore_errors=True)
+        actions.append(f"discarded the staging area of unfinished run {leftover.name}")
+    for tmp in root.glob(f"{CURRENT}.tmp-*"):
+        tmp.unlink()
+    current = current_version(root)
+    versions = sorted((root / VERSIONS).iterdir(), key=_sequence) if (root / VERSIONS).is_dir() else []
+    committed = [v for v in versions if current is not None and _sequence(v) <= _sequence(current)]
+    keep = set(committed[-2:])
+    for version in versions:
+        if version not in keep:
+            shutil.rmtree(version, ignore_errors=True)
+            if version not in committed:
+                actions.append(f"discarded version {version.name}, which was never committed")
+    _ensure_dataset_links(root)
+    return actions
 
 
 @dataclass
@@ -85,6 +197,7 @@ class RunStaging:
             folder = self.path / "batches" / dataset
             folder.mkdir(parents=True, exist_ok=True)
             conform(dataset, frame).write_parquet(folder / f"batch-{label}.parquet")
+            fault_point("stage-batch")
 
     def staged(self, dataset: str) -> pl.DataFrame:
         """All staged batches of a dataset."""
@@ -92,6 +205,86 @@ class RunStaging:
         files = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
         schema = polars_schema(DATASETS[dataset])
         return pl.concat([pl.read_parquet(f) for f in files]).cast(dict(schema)) if files else pl.DataFrame(schema=schema)
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What a run made of one source file, for the manifest."""
+
+    source_file: str
+    content_sha256: str
+    size_bytes: int
+    mtime_ns: int
+    article_ids: tuple[str, ...]
+    status: str
+
+
+def arrow_table(frame: pl.DataFrame, dataset: str, with_partition: bool = True) -> pa.Table:
+    """A frame as an Arrow table with the dataset's contract schema."""
+    table = conform(dataset, frame).to_arrow()
+    key = PARTITION_KEYS[dataset]
+    if not with_partition and key:
+        table = table.drop_columns([key])
+    return table.cast(arrow_schema(dataset, with_partition=with_partition))
+
+
+def _write_partition(frame: pl.DataFrame, dataset: str, folder: Path, run_id: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    pq.write_table(arrow_table(frame, dataset, with_partition=False), folder / f"part-{run_id}-0.parquet", compression="zstd")
+    fault_point("write-partition")
+
+
+def _write_dataset(frame: pl.DataFrame, dataset: str, target: Path, run_id: str) -> None:
+    """Write a whole dataset, one file per partition."""
+    target.mkdir(parents=True, exist_ok=True)
+    key = PARTITION_KEYS[dataset]
+    if key is None:
+        _write_partition(frame, dataset, target, run_id)
+        return
+    for (value,), part in frame.partition_by(key, as_dict=True, maintain_order=True).items():
+        _write_partition(part, dataset, target / f"{key}={_partition_text(value)}", run_id)
+
+
+def _partition_text(value: object) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _rewrite_dataset(
+    dataset: str, old_version: Path | None, new_version: Path, run_id: str,
+    drop_ids: set[str], staged: pl.DataFrame, fix: Callable[[pl.DataFrame], pl.DataFrame] | None = None, fix_ids: set[str] = frozenset(),
+) -> None:
+    """Next version of an article dataset: untouched partitions linked, touched ones rewritten."""
+    key = PARTITION_KEYS[dataset]
+    target = new_version / dataset
+    target.mkdir(parents=True, exist_ok=True)
+    staged_by_partition = {_partition_text(v): part for (v,), part in staged.partition_by(key, as_dict=True).items()} if staged.height else {}
+    old_files = _dataset_files(old_version, dataset)
+    by_partition: dict[str, list[Path]] = {}
+    for file in old_files:
+        by_partition.setdefault(file.parent.name.split("=", 1)[1], []).append(file)
+    touched_ids = drop_ids | fix_ids
+    for value in sorted(set(by_partition) | set(staged_by_partition)):
+        files = by_partition.get(value, [])
+        incoming = staged_by_partition.get(value)
+        ids = _read_files(dataset, files, ["article_id"])["article_id"] if files else pl.Series([], dtype=pl.Utf8)
+        if incoming is None and not ids.is_in(list(touched_ids)).any():
+            for file in files:
+                _link_or_copy(file, target / file.parent.name / file.name)
+            continue
+        kept = _read_files(dataset, files).filter(~pl.col("article_id").is_in(list(drop_ids)))
+        if fix is not None:
+            kept = fix(kept)
+        rows = pl.concat([kept, incoming]) if incoming is not None else kept
+        if rows.height:
+            _write_partition(rows, dataset, target / f"{key}={value}", run_id)
 
 
 def entities_table(catalog: pl.DataFrame, mentions: pl.DataFrame, articles: pl.DataFrame, run_id: str, version: str) -> pl.DataFrame:
@@ -114,60 +307,113 @@ def entities_table(catalog: pl.DataFrame, mentions: pl.DataFrame, articles: pl.D
     )
 
 
+def next_manifest(old: pl.DataFrame, outcomes: Iterable[FileOutcome], deleted: Iterable[str], keep_deleted: bool, run_id: str, version: str) -> pl.DataFrame:
+    """The manifest after a run: processed files replaced, deleted files dropped (or marked kept)."""
+    outcomes = list(outcomes)
+    processed = [o.source_file for o in outcomes]
+    deleted = list(deleted)
+    untouched = old.filter(~pl.col("source_file").is_in(processed + deleted))
+    kept = old.filter(pl.col("source_file").is_in(deleted)).with_columns(status=pl.lit("deleted_kept")) if keep_deleted else old.clear()
+    fresh = pl.DataFrame(
+        [{**o.__dict__, "article_ids": list(o.article_ids), "run_id": run_id, "pipeline_version": version} for o in outcomes],
+        schema=polars_schema(DATASETS["manifest"]),
+    )
+    return pl.concat([untouched, kept, fresh]).sort("source_file")
+
+
+def _sources_by_article(manifest: pl.DataFrame) -> pl.DataFrame:
+    """article_id -> every file that holds it, in path order."""
+    return (
+        manifest.select("source_file", "article_ids").explode("article_ids").drop_nulls("article_ids")
+        .group_by("article_ids").agg(pl.col("source_file").sort().alias("sources"))
+        .rename({"article_ids": "article_id"})
+    )
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _fsync_tree(folder: Path) -> None:
+    """Flush a new version to disk before it is made visible (so a power cut cannot expose empty files)."""
+    for path in sorted(folder.rglob("*"), reverse=True):
+        _fsync(path)
+    _fsync(folder)
+
+
 def commit(
     root: Path,
     staging: RunStaging,
-    replaced_sources: Iterable[str],
+    outcomes: Sequence[FileOutcome],
+    deleted: Sequence[str],
     catalog: pl.DataFrame,
     version: str,
+    keep_deleted: bool = False,
+    full_refresh: bool = False,
 ) -> dict[str, int]:
-    """Make a run visible: each dataset's next version = committed rows of untouched sources + staged rows.
+    """Make a run visible in one step and return each dataset's row count after it.
 
-    Rows of every source file this run processed are replaced (an edited file replaces its old rows).
-    Each dataset's next version is written in full under the staging area, then swapped in by renames.
-    Returns the row count of each dataset after the commit.
+    Files the run processed replace their earlier rows; deleted files' rows are retracted unless
+    keep_deleted; a full refresh starts from an empty warehouse. An article stays while any file
+    in the manifest holds it.
     """
-    replaced = list(set(replaced_sources))
-    committed_articles = read_dataset(root, "articles")
-    gone = committed_articles.filter(pl.col("source_file").is_in(replaced))["article_id"].to_list()
-    kept_articles = committed_articles.filter(~pl.col("article_id").is_in(gone))
-    # The same content under two file names is one article (its id is the hash of the text):
-    # the copy already committed, or else the first one staged, wins.
-    staged_articles = (
-        staging.staged("articles")
-        .unique("article_id", keep="first", maintain_order=True)
-        .join(kept_articles.select("article_id"), on="article_id", how="anti")
-    )
-    staged_ids = staged_articles["article_id"].to_list()
-    next_version: dict[str, pl.DataFrame] = {"articles": pl.concat([kept_articles, staged_articles])}
+    committed = current_version(root)
+    old = None if full_refresh else committed
+    new = root / VERSIONS / f"v{(_sequence(committed) + 1) if committed else 1:08d}-{staging.run_id}"
+    shutil.rmtree(new, ignore_errors=True)
+    manifest = next_manifest(_read_files("manifest", _dataset_files(old, "manifest")), outcomes, deleted, keep_deleted, staging.run_id, version)
+    sources = _sources_by_article(manifest)
+    live = set(sources["article_id"].to_list())
+
+    staged_articles = staging.staged("articles").unique("article_id", keep="first", maintain_order=True).filter(pl.col("article_id").is_in(list(live)))
+    replaced = set(staged_articles["article_id"].to_list())
+    old_articles = _read_files("articles", _dataset_files(old, "articles"), ["article_id", "source_files"])
+    retracted = set(old_articles["article_id"].to_list()) - live
+    drop_ids = retracted | replaced
+    # Articles whose set of source files changed (a copy added or deleted) are rewritten with the new set.
+    checked = old_articles.join(sources, on="article_id", how="inner")
+    moved = set(checked.filter(pl.col("source_files") != pl.col("sources"))["article_id"].to_list())
+
+    def with_sources(frame: pl.DataFrame) -> pl.DataFrame:
+        joined = frame.drop("source_files").join(sources, on="article_id", how="left")
+        return joined.with_columns(source_files=pl.col("sources"), source_file=pl.col("sources").list.first()).drop("sources")
+
+    _rewrite_dataset("articles", old, new, staging.run_id, drop_ids, with_sources(staged_articles), with_sources, moved)
+    fault_point("version-dataset")
     for dataset, row_key in (("mentions", ["article_id", "start", "end", "entity_id"]), ("events", ["event_id"])):
-        kept = read_dataset(root, dataset).filter(~pl.col("article_id").is_in(gone))
-        staged_rows = staging.staged(dataset).filter(pl.col("article_id").is_in(staged_ids)).unique(row_key, keep="first", maintain_order=True)
-        next_version[dataset] = pl.concat([kept, staged_rows])
-    all_catalog = pl.concat([read_dataset(root, "entities").select(catalog.columns), catalog], how="vertical_relaxed")
-    next_version["entities"] = entities_table(all_catalog, next_version["mentions"], next_version["articles"], staging.run_id, version)
-    next_version["quarantine"] = pl.concat([read_dataset(root, "quarantine"), staging.staged("quarantine")])
+        staged_rows = staging.staged(dataset).filter(pl.col("article_id").is_in(list(replaced))).unique(row_key, keep="first", maintain_order=True)
+        _rewrite_dataset(dataset, old, new, staging.run_id, drop_ids, staged_rows)
+        fault_point("version-dataset")
 
-    commit_dir = staging.path / "commit"
-    for dataset, frame in next_version.items():
-        _write_parquet_dataset(frame, dataset, commit_dir / dataset, staging.run_id)
-    for dataset in next_version:
-        _swap_in(root, commit_dir / dataset, dataset, staging)
+    articles = _read_files("articles", _dataset_files(new, "articles"), ["article_id", "published_date"])
+    mentions = _read_files("mentions", _dataset_files(new, "mentions"), ["entity_id", "article_id"])
+    old_catalog = _read_files("entities", _dataset_files(old, "entities"), catalog.columns)
+    entities = entities_table(pl.concat([old_catalog, catalog], how="vertical_relaxed"), mentions, articles, staging.run_id, version)
+    _write_dataset(entities, "entities", new / "entities", staging.run_id)
+    fault_point("version-dataset")
+
+    for file in _dataset_files(old, "quarantine"):
+        _link_or_copy(file, new / "quarantine" / file.parent.name / file.name)
+    _write_dataset(staging.staged("quarantine"), "quarantine", new / "quarantine", staging.run_id)
+    _write_dataset(manifest, "manifest", new / "manifest", staging.run_id)
+    fault_point("version-dataset")
+
+    _fsync_tree(new)
+    _ensure_dataset_links(root)
+    fault_point("before-swap")
+    pointer = root / f"{CURRENT}.tmp-{staging.run_id}"
+    pointer.symlink_to(Path(VERSIONS) / new.name, target_is_directory=True)
+    os.replace(pointer, root / CURRENT)
+    _fsync(root)
+    fault_point("after-swap")
     shutil.rmtree(staging.path, ignore_errors=True)
-    return {dataset: frame.height for dataset, frame in next_version.items()}
+    recover(root)
+    return {dataset: _row_count(new, dataset) for dataset in DATASETS}
 
 
-def _swap_in(root: Path, new_version: Path, dataset: str, staging: RunStaging) -> None:
-    """Replace a dataset folder by its next version (an empty dataset gets an empty folder)."""
-    new_version.mkdir(parents=True, exist_ok=True)
-    current = dataset_path(root, dataset)
-    retired = staging.path / "retired" / dataset
-    if current.exists():
-        retired.parent.mkdir(parents=True, exist_ok=True)
-        current.rename(retired)
-    new_version.rename(current)
-
-
-def arrow_table(frame: pl.DataFrame, dataset: str) -> pa.Table:
-    """A frame as an Arrow table with the dataset's contract schema."""
-    return conform(dataset, frame).to_arrow().cast(arrow_schema(dataset))
+def _row_count(version: Path, dataset: str) -> int:
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in _dataset_files(version, dataset))

@@ -11,7 +11,7 @@ RUN = "20260101T000000Z-abcdef"
 
 def _article(article_id, published=dt.date(2026, 1, 5), text="भारत ने कहा।"):
     return {
-        "article_id": article_id, "source_file": f"{article_id}.txt", "source_record": None, "content_sha256": "0" * 64,
+        "article_id": article_id, "source_file": f"{article_id}.txt", "source_files": [f"{article_id}.txt"], "source_record": None, "content_sha256": "0" * 64,
         "language": "hi", "published_date": published, "date_source": "header" if published else "unknown", "title": None,
         "url": None, "publisher": None, "text": text, "n_sentences": 1, "summary_en": None, "summary_method": None,
         "published_month": published.strftime("%Y-%m") if published else "unknown", "pipeline_version": "0.1.0", "run_id": RUN,

@@ -1,38 +1,104 @@
-"""The warehouse: staged batches become visible only at commit; a re-run replaces a file's rows."""
+"""The warehouse: staged batches become visible only at commit, all datasets at once; crashes and locks."""
 
 import datetime as dt
+import os
+import threading
+import time
 
 import polars as pl
 import pyarrow.parquet as pq
+import pytest
 
 from tasks.translate import empty_catalog
-from tasks.warehouse import RunStaging, commit, new_run_id, read_dataset
+from tasks.warehouse import FileOutcome, RunStaging, WarehouseLocked, commit, current_version, new_run_id, read_dataset, recover, warehouse_lock
 from tests.tasks.test_validate import _article, _mention
 
+CATALOG = pl.DataFrame([{"entity_id": "country:ind", "entity_type": "COUNTRY", "name_en": "India", "name_hi": "भारत",
+                         "aliases": [], "iso3": "IND", "country_iso3": "IND", "wikidata_qid": "Q668", "name_method": "gazetteer"}],
+                       schema=empty_catalog().schema)
 
-def _stage(root, articles, mentions):
+
+def _run(root, articles, deleted=(), keep_deleted=False):
+    """Stage and commit one run whose files each hold one article: {file name: (article id, published date)}."""
+    recover(root)
     staging = RunStaging(root, new_run_id())
-    staging.stage_batch("000000", {"articles": pl.DataFrame(articles), "mentions": pl.DataFrame(mentions)})
-    return staging
+    rows = [{**_article(a, published=d), "source_file": name, "source_files": [name]} for name, (a, d) in articles.items()]
+    staging.stage_batch("000000", {"articles": pl.DataFrame(rows), "mentions": pl.DataFrame([_mention(a) | {"published_month": d.strftime("%Y-%m")} for a, d in articles.values()])})
+    outcomes = [FileOutcome(name, "0" * 64, 1, 1, (a,), "ingested") for name, (a, _) in articles.items()]
+    return staging, commit(root, staging, outcomes, list(deleted), CATALOG, "0.1.0", keep_deleted=keep_deleted)
 
 
-def test_staged_rows_are_invisible_until_commit_and_reruns_replace_rows(tmp_path):
-    article_id = "art_" + "c" * 16
-    staging = _stage(tmp_path, [_article(article_id)], [_mention(article_id)])
-    assert read_dataset(tmp_path, "articles").height == 0
-    catalog = pl.DataFrame([{"entity_id": "country:ind", "entity_type": "COUNTRY", "name_en": "India", "name_hi": "भारत",
-                             "aliases": [], "iso3": "IND", "country_iso3": "IND", "wikidata_qid": "Q668", "name_method": "gazetteer"}],
-                           schema=empty_catalog().schema)
-    counts = commit(tmp_path, staging, [f"{article_id}.txt"], catalog, "0.1.0")
-    assert counts["articles"] == 1 and counts["mentions"] == 1 and counts["entities"] == 1
-    entities = read_dataset(tmp_path, "entities")
-    assert entities.row(0, named=True)["n_articles"] == 1 and entities.row(0, named=True)["first_seen"] == dt.date(2026, 1, 5)
+A, B, C = ("art_" + x * 16 for x in "abc")
+JAN, FEB = dt.date(2026, 1, 5), dt.date(2026, 2, 5)
+
+
+def test_commit_makes_rows_visible_and_reruns_replace_them(tmp_path):
+    staging, counts = _run(tmp_path, {"a.txt": (A, JAN)})
+    assert counts["articles"] == counts["mentions"] == counts["entities"] == counts["manifest"] == 1
+    entity = read_dataset(tmp_path, "entities").row(0, named=True)
+    assert (entity["n_articles"], entity["first_seen"]) == (1, JAN)
     assert list((tmp_path / "articles").glob("published_month=2026-01/*.parquet"))
     assert not (tmp_path / "_staging" / staging.run_id).exists()
-
-    # The same file again: its rows are replaced, not duplicated.
-    again = _stage(tmp_path, [_article(article_id)], [_mention(article_id)])
-    counts = commit(tmp_path, again, [f"{article_id}.txt"], catalog, "0.1.0")
+    _, counts = _run(tmp_path, {"a.txt": (A, JAN)})
     assert counts["articles"] == 1 and counts["mentions"] == 1
     written = next((tmp_path / "mentions").rglob("*.parquet"))
     assert "published_month" not in pq.read_schema(written).names  # the partition key lives in the folder name
+
+
+def test_untouched_partitions_are_hard_links_and_deleted_files_are_retracted_or_kept(tmp_path):
+    _run(tmp_path, {"a.txt": (A, JAN)})
+    january = next((tmp_path / "articles").glob("published_month=2026-01/*.parquet")).resolve()
+    _run(tmp_path, {"b.txt": (B, FEB)})
+    january_after = next((tmp_path / "articles").glob("published_month=2026-01/*.parquet")).resolve()
+    assert january_after != january and os.stat(january_after).st_ino == os.stat(january).st_ino
+    assert sorted(read_dataset(tmp_path, "articles")["article_id"]) == [A, B]
+    _run(tmp_path, {"c.txt": (C, FEB)}, deleted=["a.txt"], keep_deleted=True)
+    assert sorted(read_dataset(tmp_path, "articles")["article_id"]) == [A, B, C]
+    manifest = dict(zip(read_dataset(tmp_path, "manifest")["source_file"], read_dataset(tmp_path, "manifest")["status"]))
+    assert manifest["a.txt"] == "deleted_kept"
+    _run(tmp_path, {}, deleted=["b.txt"])
+    assert sorted(read_dataset(tmp_path, "articles")["article_id"]) == [A, C]
+    assert sorted(read_dataset(tmp_path, "mentions")["article_id"]) == [A, C]
+
+
+def test_same_article_in_two_files_is_one_row_with_both_sources(tmp_path):
+    _run(tmp_path, {"one.txt": (A, JAN), "two.txt": (A, JAN)})
+    [row] = read_dataset(tmp_path, "articles").to_dicts()
+    assert (row["source_file"], row["source_files"]) == ("one.txt", ["one.txt", "two.txt"])
+    _run(tmp_path, {}, deleted=["one.txt"])
+    [row] = read_dataset(tmp_path, "articles").to_dicts()
+    assert (row["source_file"], row["source_files"]) == ("two.txt", ["two.txt"])
+
+
+def test_recover_discards_what_a_crashed_run_left(tmp_path):
+    _run(tmp_path, {"a.txt": (A, JAN)})
+    committed = current_version(tmp_path)
+    (tmp_path / "_staging" / "crashed-run" / "batches").mkdir(parents=True)
+    (tmp_path / "_versions" / "v99999999-crashed" / "articles").mkdir(parents=True)
+    actions = recover(tmp_path)
+    assert any("crashed-run" in a for a in actions) and any("never committed" in a for a in actions)
+    assert current_version(tmp_path) == committed
+    assert not (tmp_path / "_versions" / "v99999999-crashed").exists()
+
+
+def test_one_writer_at_a_time_with_a_message_naming_the_holder(tmp_path):
+    held, release = threading.Event(), threading.Event()
+
+    def holder():
+        with warehouse_lock(tmp_path, "run-one", 1):
+            held.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    held.wait(10)
+    waits = []
+    with pytest.raises(WarehouseLocked, match="run-one"):
+        with warehouse_lock(tmp_path, "run-two", 0.5, on_wait=waits.append):
+            pass
+    assert waits and "waiting up to" in waits[0]
+    release.set()
+    thread.join()
+    started = time.monotonic()
+    with warehouse_lock(tmp_path, "run-three", 5):
+        assert time.monotonic() - started < 1
