@@ -285,9 +285,11 @@ def _event_from_trigger(ctx: _ArticleContext, sentence: Sentence, rule: TriggerR
     objects = ids({"location"}, [a for a in region if a.mention.entity_type == "ORGANIZATION"])
     actors = [i for i in actors if i != location_id]
     if not actors and rule.implicit_actor == "location_country" and location_id:
+        # The state of the place, if the article names it: an event's participants are always entities of its article.
         place = entities[location_id]
         country = entity_id_for("COUNTRY", place.iso3 or place.country_iso3 or "")
-        actors = [country] if country in entities and country not in recipients else []
+        named = any(m.entity_id == country for m in ctx.mentions)
+        actors = [country] if named and country not in recipients else []
     if rule.agent_role == "recipient":
         hosts = actors
         guests = [a.mention.entity_id for a in participants if a.marker not in ("location", "modifier") and a.mention.entity_id not in hosts]

@@ -1,19 +1,21 @@
-"""Deciding an article's main language from its script."""
+"""Deciding an article's main language: script first, then function words for Devanagari languages."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections import Counter
+from collections.abc import Mapping
 
-# Share of letters that must be in one script for the text to count as that language.
+# Share of letters that must be in one script for the text to count as that script.
 DOMINANT_SHARE = 0.6
+# Marathi or Nepali must out-count Hindi by this many marker words before the text is called Marathi or Nepali.
+MIN_MARKER_LEAD = 3
+_WORD = re.compile(r"[\u0900-\u0963\u0966-\u097F]+")
 
 
-def detect_language(text: str) -> str:
-    """'hi' for Devanagari-dominant text, 'en' for Latin-dominant text, else 'und'.
-
-    Script is a sound signal for this corpus (Hindi news with English fragments); telling Hindi from
-    Marathi or Nepali, which share the script, needs a word-level model and is not attempted here.
-    """
+def detect_language(text: str, markers: Mapping[str, str]) -> str:
+    """'hi', 'mr' or 'ne' for Devanagari-dominant text (by marker words), 'en' for Latin-dominant text, else 'und'."""
     devanagari = latin = 0
     for char in text:
         if not char.isalpha():
@@ -26,8 +28,13 @@ def detect_language(text: str) -> str:
     letters = devanagari + latin
     if letters == 0:
         return "und"
-    if devanagari / letters >= DOMINANT_SHARE:
-        return "hi"
     if latin / letters >= DOMINANT_SHARE:
         return "en"
-    return "und"
+    if devanagari / letters < DOMINANT_SHARE:
+        return "und"
+    votes = Counter(markers[word] for word in _WORD.findall(text) if word in markers)
+    hindi = votes.get("hi", 0)
+    for language in ("mr", "ne"):
+        if votes.get(language, 0) >= hindi + MIN_MARKER_LEAD and votes[language] >= max(votes.get(o, 0) for o in ("mr", "ne")):
+            return language
+    return "hi"

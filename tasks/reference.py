@@ -174,3 +174,9 @@ def load_event_lexicon(reference_dir: Path = REFERENCE_DIR):
     gazetteer = load_gazetteer(reference_dir)
     rows = read_reference_csv("event_triggers.csv", reference_dir)
     return build_event_lexicon(rows, load_function_words(reference_dir), gazetteer.fold)
+
+
+@lru_cache(maxsize=None)
+def load_language_markers(reference_dir: Path = REFERENCE_DIR) -> dict[str, str]:
+    """Marker word -> language (hi, mr, ne)."""
+    return {row["word"]: row["language"] for row in read_reference_csv("language_markers.csv", reference_dir)}

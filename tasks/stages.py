@@ -32,6 +32,7 @@ from tasks.reference import (
     load_event_lexicon,
     load_function_words,
     load_gazetteer,
+    load_language_markers,
 )
 
 
@@ -73,13 +74,13 @@ def resolve_published_date(raw: RawArticle, header: dict[str, str], text: str) -
 def clean_batch(raws: Sequence[RawArticle], accept_languages: Sequence[str] = ("hi",)) -> tuple[list[ArticleDoc], list[Rejection]]:
     """Normalise, split header and sentences, date and identify each article; other languages are set aside."""
     docs, rejected = [], []
-    abbreviations, variants = load_abbreviations(), load_gazetteer().variants
+    abbreviations, variants, markers = load_abbreviations(), load_gazetteer().variants, load_language_markers()
     for raw in raws:
         cleaned = clean_article_text(raw.text, abbreviations)
         if not cleaned.text or not cleaned.sentences:
             rejected.append(Rejection(raw.source_file, "clean", "no text left after cleaning (only whitespace, headers or control characters)", raw.text[:500] or None))
             continue
-        language = detect_language(cleaned.text)
+        language = detect_language(cleaned.text, markers)
         if language not in accept_languages:
             rejected.append(Rejection(
                 raw.source_file, "clean",

@@ -73,8 +73,11 @@ def test_agent_partner_commodity_and_amount_of_a_signed_agreement(events_of):
 
 
 def test_passive_exclusion_takes_the_host_state_as_actor_and_the_date_in_the_sentence(events_of):
-    [event] = events_of("चीन को 10 मार्च को जिनेवा में होने वाले मिनरल्स समिट में शामिल नहीं किया गया है।")
+    [event] = events_of("स्विट्जरलैंड सम्मेलन की तैयारी में है। चीन को 10 मार्च को जिनेवा में होने वाले मिनरल्स समिट में शामिल नहीं किया गया है।")
     assert (event.event_type, event.recipient_ids, event.actor_ids) == ("REJECT", [CHN], [CHE])
+    # A state the article never names is not made an actor.
+    [unnamed] = events_of("चीन को जिनेवा में होने वाले मिनरल्स समिट में शामिल नहीं किया गया है।")
+    assert (unnamed.recipient_ids, unnamed.actor_ids) == ([CHN], [])
     assert (event.event_date, event.date_precision, event.negated) == (dt.date(2026, 3, 10), "day", False)
     assert event.location_id == GENEVA and event.object_ids == [SUMMIT]
 

@@ -1,12 +1,22 @@
-"""Language from script."""
+"""Language: script first, then marker words to tell Hindi, Marathi and Nepali apart."""
 
 from tasks.language import detect_language
+from tasks.reference import load_language_markers
+
+
+def _language(text):
+    return detect_language(text, load_language_markers())
 
 
 def test_devanagari_text_with_english_fragments_is_hindi():
-    assert detect_language("चीन ने रेयर अर्थ पर नया फैसला लिया (Rare Earth) और बातचीत की।") == "hi"
+    assert _language("चीन ने रेयर अर्थ पर नया फैसला लिया है (Rare Earth) और बातचीत की।") == "hi"
+
+
+def test_marathi_and_nepali_are_told_apart_from_hindi():
+    assert _language("मुख्यमंत्र्यांनी सांगितले की राज्यात पाऊस झाले आहे आणि शेतकऱ्यांच्या समस्या आहेत. सरकारने निर्णय घेतला आहे आणि मदत केले.") == "mr"
+    assert _language("प्रधानमन्त्रीले भने कि देशमा विकास भएको छ र सरकारले काम गर्न थालेको छ। जनता पनि खुसी छन्।") == "ne"
 
 
 def test_latin_text_is_english_and_no_letters_is_undetermined():
-    assert detect_language("China eased its export controls on rare earths.") == "en"
-    assert detect_language("12345 !!! 🙂") == "und"
+    assert _language("China eased its export controls on rare earths.") == "en"
+    assert _language("12345 !!! 🙂") == "und"
