@@ -296,7 +296,7 @@ def _reject(source_file: str, reason: str, payload: str | None = None) -> Reject
 
 def _too_large(size: int, max_bytes: int) -> str:
     """The reason for a file over the size limit."""
-    return f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes; split it or raise max_bytes"
+    return f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes; split it or raise max_file_bytes"
 
 
 def _json_error(exc: json.JSONDecodeError) -> str:

@@ -45,8 +45,8 @@ VERSIONS = "_versions"
 STAGING = "_staging"
 LOCK = "_lock"
 ARTICLE_DATASETS = ("articles", "mentions", "events")
-# Fault injection for the crash tests: KHANIJ_FAULT="<point>:<n>:<kill|raise>" stops the process at
-# the n-th time it passes <point> (kill -9 itself, or raise InjectedFault).
+# Fault injection for the crash tests: KHANIJ_FAULT="<point>:<n>:<kill|raise|sleep>" acts the n-th time the
+# process passes <point>: kill -9 itself, raise InjectedFault, or sleep 5 s (to make two runs overlap).
 FAULT_ENV = "KHANIJ_FAULT"
 _fault_counts: dict[str, int] = {}
 
@@ -71,6 +71,9 @@ def fault_point(name: str) -> None:
     if _fault_counts[name] == int(nth):
         if mode == "kill":
             os.kill(os.getpid(), 9)
+        if mode == "sleep":
+            time.sleep(5)
+            return
         raise InjectedFault(f"injected fault at {name} #{nth}")
 
 

@@ -3,13 +3,15 @@ readable, and the next run ends exactly where a clean run would; two runs at onc
 
 from __future__ import annotations
 
-import json
+import os
 import shutil
 import subprocess
+import sys
+import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
+from prefect.settings import PREFECT_API_URL
 
 import tasks.warehouse
 from flows.ingest import ingest_articles
@@ -79,7 +81,9 @@ def test_crash_at_every_write_and_commit_step(scenario, tmp_path, monkeypatch, p
         monkeypatch.delenv("KHANIJ_FAULT")
 
     seen = snapshot(warehouse)
-    readers_ok = seen == scenario["before"]
+    # Before the pointer swap the last committed state is the earlier one; after it, this run's.
+    committed = point == "after-swap"
+    readers_ok = snapshot(warehouse, drop=LINEAGE) == scenario["clean"] if committed else seen == scenario["before"]
     assert readers_ok, f"after a crash at {fault}, readers do not see the last committed state"
     assert all(n == (len(seen[name]),) * 2 for name, n in reader_counts(warehouse).items()), "PyArrow or DuckDB disagree with Polars"
     assert all(f.endswith(".parquet") and "/_" not in f for f in visible_files(warehouse)), "a temporary file is visible"
@@ -98,19 +102,19 @@ def test_two_runs_at_once_do_not_interleave(tmp_path, prefect_server):
     source, warehouse, clean = tmp_path / "incoming", tmp_path / "warehouse", tmp_path / "clean"
     shutil.copytree(SAMPLES, source)
     (source / "new.txt").write_text(NEW_ARTICLE, encoding="utf-8")
-    from tests.flows.helpers import run_cli as _  # noqa: F401  (same helper, two processes)
-    import os
-    import sys
-
-    from prefect.settings import PREFECT_API_URL
-
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
     command = [sys.executable, "-m", "khanij.cli", "run", "--source", str(source), "--warehouse", str(warehouse), "--batch-size", "1"]
-    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env) for _ in range(2)]
-    logs = [run.communicate(timeout=300)[0] for run in runs]
-    assert [run.returncode for run in runs] == [0, 0], logs
-    assert any("is being written by" in log for log in logs), "neither run reported waiting for the other"
-    assert sum("0 new, 0 changed, 3 unchanged" in log for log in logs) == 1, "the second run should find everything committed"
+    # The first run pauses 5 s inside its commit, so the second certainly starts while it holds the warehouse.
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**env, "KHANIJ_FAULT": "before-swap:1:sleep"})
+    deadline = time.monotonic() + 120
+    while "run_id" not in ((warehouse / "_lock").read_text(encoding="utf-8") if (warehouse / "_lock").exists() else ""):
+        assert time.monotonic() < deadline, "the first run never took the lock"
+        time.sleep(0.1)
+    second = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    logs = [run.communicate(timeout=300)[0] for run in (first, second)]
+    assert [first.returncode, second.returncode] == [0, 0], logs
+    assert "is being written by" in logs[1], "the second run did not report waiting for the first"
+    assert "0 new, 0 changed, 3 unchanged" in logs[1], "the second run should find the first one's commit"
     assert len(list((warehouse / "_versions").iterdir())) == 1, "exactly one commit"
     _run(source, clean)
     assert snapshot(warehouse, drop=LINEAGE) == snapshot(clean, drop=LINEAGE)
