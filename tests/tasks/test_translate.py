@@ -4,22 +4,8 @@ import datetime as dt
 
 import polars as pl
 
-from tasks.english import format_amount, join_names, prose_name, render_template
 from tasks.reference import load_gazetteer
 from tasks.translate import describe_event, entity_catalog, summarize_articles
-
-
-def test_templates_drop_optional_parts_with_empty_slots():
-    assert render_template("{actors} met[ {recipients}][ in {location}]", {"actors": "India", "recipients": "", "location": "Geneva"}) == "India met in Geneva"
-
-
-def test_english_names_lists_and_amounts():
-    assert prose_name("United States", "COUNTRY") == "the United States"
-    assert prose_name("White House", "LOCATION") == "the White House"
-    assert prose_name("Kassym-Jomart Tokayev", "PERSON") == "Kassym-Jomart Tokayev"
-    assert join_names(["A", "B", "C"]) == "A, B and C"
-    assert format_amount(500_000_000.0, "USD") == "USD 500 million"
-    assert format_amount(1_250_000_000.0, "INR") == "INR 1.25 billion"
 
 
 def test_event_description_from_gazetteer_names():
