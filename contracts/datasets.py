@@ -33,6 +33,7 @@ ENTITY_TYPES = ("PERSON", "ORGANIZATION", "COUNTRY", "LOCATION", "COMMODITY")
 ISO3_CODES = tuple(sorted(country.alpha_3 for country in pycountry.countries))
 ISO4217_CODES = tuple(sorted(currency.alpha_3 for currency in pycountry.currencies))
 ENGLISH_METHODS = ("gazetteer", "gloss", "transliteration", "template")
+MENTION_METHODS = ("gazetteer", "gloss", "cue", "latin", "coreference")
 DATE_SOURCES = ("metadata", "header", "text", "unknown")
 DATE_PRECISIONS = ("day", "month", "year")
 LANGUAGES = ("hi", "en", "mr", "ne", "und")
@@ -119,7 +120,12 @@ class Mention(_Lineage):
     sentence_index: pl.Int32 = pa.Field(ge=0, description="0-based index of the sentence holding the mention.")
     surface_kind: str = pa.Field(isin=("name", "adjective", "gloss"), description="name, adjective/demonym (e.g. अमेरिकी), or gloss (a parenthesised English form).")
     in_quote: bool = pa.Field(description="The mention is inside an embedded social-media post.")
-    method: str = pa.Field(isin=("gazetteer", "gloss"), description="How the mention was found.")
+    method: str = pa.Field(
+        isin=MENTION_METHODS,
+        description="How the mention was found: gazetteer, gloss (a parenthesised English form), cue (words around a name "
+        "nobody listed: a title, an organisation's head word, a place word, a known given name), latin (a capitalised "
+        "Latin name) or coreference (a later part of a person's full name).",
+    )
     confidence: pl.Float64 = pa.Field(in_range={"min_value": 0.0, "max_value": 1.0}, description="Confidence that the span denotes the entity.")
     role_hi: Optional[str] = pa.Field(nullable=True, description="Title or role written before a person's name (e.g. 'विदेश मंत्री').")
     role_en: Optional[str] = pa.Field(nullable=True, description="That role in English, with the country where known ('President of Kazakhstan').")
@@ -164,7 +170,11 @@ class Entity(_Lineage):
     iso3: Optional[str] = pa.Field(nullable=True, isin=ISO3_CODES, description="ISO 3166-1 alpha-3 code; set for every COUNTRY.")
     country_iso3: Optional[str] = pa.Field(nullable=True, isin=ISO3_CODES, description="ISO 3166-1 alpha-3 of the person's, organisation's or place's state.")
     wikidata_qid: Optional[str] = pa.Field(nullable=True, str_matches=r"^Q\d+$", description="Wikidata item id, where known.")
-    name_method: str = pa.Field(isin=("gazetteer", "gloss", "transliteration"), description="How name_en was made.")
+    name_method: str = pa.Field(
+        isin=("gazetteer", "gloss", "transliteration"),
+        description="How name_en was made: gazetteer (a listed entity), gloss (an English form given in the text) or "
+        "transliteration (romanised with schwa deletion, known name words in their press spelling).",
+    )
     n_articles: pl.Int32 = pa.Field(ge=1, description="Number of articles in the warehouse that mention the entity.")
     first_seen: Optional[pl.Date] = pa.Field(nullable=True, description="Earliest published_date among those articles.")
     last_seen: Optional[pl.Date] = pa.Field(nullable=True, description="Latest published_date among those articles.")

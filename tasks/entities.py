@@ -1,10 +1,12 @@
-"""Entity extraction: gazetteer matching on the matching form, glosses, roles, and linking to stable ids."""
+"""Entity extraction: gazetteer matching on the matching form, glosses, roles, cues for names nobody listed,
+coreference within the article, and linking to stable ids."""
 
 from __future__ import annotations
 
 import bisect
 import re
 import unicodedata
+from collections import ChainMap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -14,8 +16,11 @@ import polars as pl
 from contracts.arrow import polars_schema
 from contracts.datasets import Mention
 from tasks.clean import MatchingForm, Sentence, matching_form
+from tasks.coref import PersonName, link_short_names, name_parts
+from tasks.cues import CueCandidate, CueLexicon, boilerplate_sentences, find_cue_candidates, harvest_glosses, is_name_word, tokenize
 from tasks.english import prose_name
 from tasks.grammar import FunctionWords
+from tasks.names import GLOSS_SIMILARITY, closest_name, english_name
 
 ID_PREFIX = {"PERSON": "person", "ORGANIZATION": "org", "COUNTRY": "country", "LOCATION": "location", "COMMODITY": "commodity"}
 # When two entities share a surface, the more specific kind wins.
@@ -67,6 +72,8 @@ class Gazetteer:
     variants: tuple[tuple[str, str], ...]
     automaton: ahocorasick.Automaton        # folded surface -> (length, candidate Surfaces)
     title_automaton: ahocorasick.Automaton  # folded title -> (length, (Role,))
+    # English names and Latin aliases by type, for linking a romanised name to a listed entity: type -> (names, ids)
+    names_by_type: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
 
     def fold(self, text: str) -> str:
         """The matching form of a short string."""
@@ -89,12 +96,23 @@ class MentionRecord:
     confidence: float
     role_hi: str | None = None
     role_en: str | None = None
+    # Working fields for entities the gazetteer does not know (None for listed ones); not columns of the contract.
+    entity_name_en: str | None = None
+    entity_name_method: str | None = None
+    entity_country_iso3: str | None = None
 
 
 def entity_id_for(entity_type: str, key: str) -> str:
     """Stable id from the canonical identity: '<type>:<slug>'."""
     slug = re.sub(r"[^a-z0-9.]+", "-", key.lower()).strip("-")
     return f"{ID_PREFIX[entity_type]}:{slug}"
+
+
+def discovered_entity_id(entity_type: str, name_en: str) -> str | None:
+    """Stable ascii id of an entity nobody listed, from its English name ('person:nawaz-sharif'); None without letters."""
+    decomposed = unicodedata.normalize("NFKD", name_en.replace("'", ""))
+    entity_id = entity_id_for(entity_type, "".join(c for c in decomposed if not unicodedata.combining(c)))
+    return entity_id if re.fullmatch(r"[a-z]+:[a-z0-9][a-z0-9.-]*", entity_id) else None
 
 
 def _compile(keyed: Mapping[str, Sequence[object]]) -> ahocorasick.Automaton:
@@ -127,7 +145,18 @@ def build_gazetteer(
     titles: dict[str, list[Role]] = {}
     for role in roles:
         titles.setdefault(matching_form(role.title_hi, variants).text.strip(), []).append(role)
-    return Gazetteer(by_id, variants, _compile(keyed), _compile(titles))
+    named: dict[str, list[tuple[str, str]]] = {}
+    for entity in by_id.values():
+        for name in dict.fromkeys((entity.name_en, *(a for a in entity.aliases if a.isascii() and len(a) > 3))):
+            named.setdefault(entity.entity_type, []).append((name, entity.entity_id))
+    # A name two entities share ('Supreme Court') identifies neither.
+    owners: dict[tuple[str, str], set[str]] = {}
+    for entity_type, pairs in named.items():
+        for name, entity_id in pairs:
+            owners.setdefault((entity_type, name.casefold()), set()).add(entity_id)
+    named = {t: [(n, i) for n, i in pairs if len(owners[(t, n.casefold())]) == 1] for t, pairs in named.items()}
+    names_by_type = {t: (tuple(n for n, _ in pairs), tuple(i for _, i in pairs)) for t, pairs in named.items()}
+    return Gazetteer(by_id, variants, _compile(keyed), _compile(titles), names_by_type)
 
 
 def is_word_char(char: str) -> bool:
@@ -243,26 +272,41 @@ def compose_role_en(titles_en: str, country_name: str | None, former: bool = Fal
 
 
 def extract_mentions(
-    text: str, sentences: Sequence[Sentence], gazetteer: Gazetteer, words: FunctionWords, form: MatchingForm | None = None
+    text: str,
+    sentences: Sequence[Sentence],
+    gazetteer: Gazetteer,
+    words: FunctionWords,
+    form: MatchingForm | None = None,
+    cues: CueLexicon | None = None,
 ) -> list[MentionRecord]:
-    """Every entity mention in a cleaned text, with sentence index, quote flag and, for people, the role."""
+    """Every entity mention in a cleaned text, with sentence index, quote flag and, for people, the role.
+
+    With `cues`, names the gazetteer does not know are found from the words around them, and a later part of a
+    person's full name links to that person.
+    """
     form = form or matching_form(text, gazetteer.variants)
     spans = find_gazetteer_spans(text, gazetteer, form)
     glosses = _gloss_spans(text, spans)
+    title_spans = find_title_spans(text, gazetteer, form)
     entities_by_end = {end: (start, surface) for start, end, surface in spans}
-    titles_by_end = {end: (start, role) for start, end, role in find_title_spans(text, gazetteer, form)}
+    titles_by_end = {end: (start, role) for start, end, role in title_spans}
     starts = [sentence.start for sentence in sentences]
+
+    def role_of(start: int, entity_country: str | None) -> tuple[str | None, str | None, str | None]:
+        role_hi, titles_en, country_iso3, former = _role_before(text, start, gazetteer, words, titles_by_end, entities_by_end)
+        if not titles_en:
+            return None, None, None
+        country = gazetteer.entities.get(entity_id_for("COUNTRY", country_iso3 or entity_country or ""))
+        country_name = prose_name(country.name_en, "COUNTRY") if country else None
+        return role_hi, compose_role_en(titles_en, country_name, former), country_iso3
+
     records = []
     for start, end, surface in sorted(spans + glosses, key=lambda c: c[0]):
         entity = gazetteer.entities[surface.entity_id]
         sentence = _sentence_of(sentences, starts, start)
         role_hi = role_en = None
         if entity.entity_type == "PERSON" and surface.kind != "gloss":
-            role_hi, titles_en, country_iso3, former = _role_before(text, start, gazetteer, words, titles_by_end, entities_by_end)
-            if titles_en:
-                country = gazetteer.entities.get(entity_id_for("COUNTRY", country_iso3 or entity.country_iso3 or ""))
-                country_name = prose_name(country.name_en, "COUNTRY") if country else None
-                role_en = compose_role_en(titles_en, country_name, former)
+            role_hi, role_en, _ = role_of(start, entity.country_iso3)
         is_gloss = surface.kind == "gloss"
         records.append(
             MentionRecord(
@@ -280,7 +324,137 @@ def extract_mentions(
                 role_en=role_en,
             )
         )
+    if cues is not None:
+        records += _discovered_mentions(text, sentences, spans, title_spans, gazetteer, cues, records, role_of)
+        boilerplate = boilerplate_sentences(text, form.text, form.to_source, sentences, cues)
+        records = [r for r in records if r.sentence_index not in boilerplate]
+    return sorted(records, key=lambda r: (r.start, r.end))
+
+
+def _discovered_mentions(
+    text: str,
+    sentences: Sequence[Sentence],
+    spans: Sequence[tuple[int, int, Surface]],
+    title_spans: Sequence[tuple[int, int, Role]],
+    gazetteer: Gazetteer,
+    cues: CueLexicon,
+    listed: Sequence[MentionRecord],
+    role_of,
+) -> list[MentionRecord]:
+    """Mentions of names nobody listed (cues, Latin spans, glosses) and later short forms of people's names."""
+    starts = [sentence.start for sentence in sentences]
+    tokens = tokenize(text, sentences, cues)
+    glosses = harvest_glosses(text)
+    candidates = find_cue_candidates(text, tokens, spans, title_spans, glosses, gazetteer, cues)
+    gloss_texts = tuple(g.text for g in glosses)
+
+    # People named in full: a single word elsewhere that is a part of one of these names is that person.
+    people = [
+        PersonName(m.entity_id, m.end, tuple(cues.fold(w) for w in m.surface.split()))
+        for m in listed if m.entity_type == "PERSON" and m.method == "gazetteer"
+    ]
+    resolved: list[tuple[CueCandidate, str, str | None, str | None]] = []
+    for candidate in candidates:
+        if candidate.entity_type == "PERSON" and len(candidate.folded) == 1:
+            resolved.append((candidate, "", None, None))  # resolved below, once every full name is known
+            continue
+        entity_id, name_en, method = _identify(candidate, cues, gazetteer, gloss_texts)
+        if entity_id is None:
+            continue
+        resolved.append((candidate, entity_id, name_en, method))
+        if candidate.entity_type == "PERSON":
+            people.append(PersonName(entity_id, candidate.end, candidate.folded))
+    parts = name_parts(people, lambda word: word in cues.very_common or word in cues.initials)
+    named = {r[1]: r for r in resolved if r[1]}
+
+    records: list[MentionRecord] = []
+    for candidate, entity_id, name_en, method in resolved:
+        if not entity_id:
+            found = parts.get(candidate.folded[0])
+            if found is not None:
+                entity_id = found[0]
+                name_en, method = (named[entity_id][2], named[entity_id][3]) if entity_id in named else (None, None)
+            else:
+                entity_id, name_en, method = _identify(candidate, cues, gazetteer, gloss_texts)
+                if entity_id is None:
+                    continue
+        sentence = _sentence_of(sentences, starts, candidate.start)
+        role_hi = role_en = None
+        country = candidate.country_iso3
+        if candidate.entity_type == "PERSON":
+            role_hi, role_en, role_country = role_of(candidate.start, None)
+            country = country or role_country
+        listed_entity = entity_id in gazetteer.entities
+        common = dict(
+            entity_id=entity_id, entity_type=candidate.entity_type, sentence_index=sentence.index, in_quote=sentence.in_quote,
+            entity_name_en=None if listed_entity else name_en, entity_name_method=None if listed_entity else method,
+            entity_country_iso3=None if listed_entity else country,
+        )
+        records.append(MentionRecord(
+            surface=text[candidate.start:candidate.end], start=candidate.start, end=candidate.end, surface_kind="name",
+            method="latin" if candidate.rule == "latin" else "cue", confidence=candidate.confidence,
+            role_hi=role_hi, role_en=role_en, **common,
+        ))
+        if candidate.gloss is not None:
+            gloss = candidate.gloss
+            records.append(MentionRecord(
+                surface=gloss.text, start=gloss.start, end=gloss.end, surface_kind="gloss", method="gloss", confidence=0.8, **common,
+            ))
+
+    # Later short forms ('शरीफ़ ने कहा') of people named in full.
+    taken = sorted((m.start, m.end) for m in [*listed, *records])
+    taken_starts = [start for start, _ in taken]
+
+    def is_taken(start: int, end: int) -> bool:
+        position = bisect.bisect_right(taken_starts, start) - 1
+        return any(s < end and start < e for s, e in taken[max(position - 1, 0):position + 2])
+
+    def stands_alone(index: int) -> bool:
+        before = index > 0 and tokens[index].joined and is_name_word(tokens[index - 1], cues)
+        after = index + 1 < len(tokens) and tokens[index + 1].joined and is_name_word(tokens[index + 1], cues)
+        return not before and not after
+
+    by_id = {m.entity_id: m for m in [*listed, *records] if m.entity_type == "PERSON"}
+    for start, end, entity_id in link_short_names([(t.start, t.end, t.folded) for t in tokens], parts, is_taken, stands_alone):
+        sentence = _sentence_of(sentences, starts, start)
+        source = by_id[entity_id]
+        records.append(MentionRecord(
+            entity_id=entity_id, entity_type="PERSON", surface=text[start:end], start=start, end=end,
+            sentence_index=sentence.index, surface_kind="name", in_quote=sentence.in_quote, method="coreference", confidence=0.7,
+            entity_name_en=source.entity_name_en, entity_name_method=source.entity_name_method,
+            entity_country_iso3=source.entity_country_iso3,
+        ))
     return records
+
+
+def _identify(candidate: CueCandidate, cues: CueLexicon, gazetteer: Gazetteer, gloss_texts: Sequence[str]) -> tuple[str | None, str | None, str | None]:
+    """Entity id, English name and how the name was made: a gloss, a listed entity's name, or a transliteration."""
+    if candidate.gloss is not None:
+        name_en, method = candidate.gloss.text, "gloss"
+    else:
+        rendered = english_name(candidate.words, candidate.folded, cues.names, candidate.kind)[0] if candidate.words else ""
+        name_en, method = " ".join(p for p in (candidate.prefix_en, rendered, candidate.suffix_en) if p), "transliteration"
+        close = closest_name(name_en, gloss_texts, GLOSS_SIMILARITY) if gloss_texts else None
+        if close is not None:
+            name_en, method = gloss_texts[close], "gloss"
+    names, ids = gazetteer.names_by_type.get(candidate.entity_type, ((), ()))
+    listed = closest_name(name_en, names) if names else None
+    if listed is not None:
+        entity = gazetteer.entities[ids[listed]]
+        return entity.entity_id, entity.name_en, "gazetteer"
+    return discovered_entity_id(candidate.entity_type, name_en), name_en, method
+
+
+def entity_lookup(gazetteer: Gazetteer, mentions: Iterable[MentionRecord]) -> Mapping[str, GazetteerEntity]:
+    """Listed entities plus those an article's mentions discovered (named by their working fields)."""
+    discovered = {}
+    for m in mentions:
+        if m.entity_id not in gazetteer.entities and m.entity_name_en and m.entity_id not in discovered:
+            discovered[m.entity_id] = GazetteerEntity(
+                m.entity_id, m.entity_type, m.entity_name_en, m.surface if m.surface_kind == "name" else None, (),
+                None, m.entity_country_iso3, None,
+            )
+    return ChainMap(discovered, gazetteer.entities)
 
 
 def mentions_frame(article_ids: Sequence[str], records: Sequence[Sequence[MentionRecord]]) -> pl.DataFrame:
@@ -291,6 +465,7 @@ def mentions_frame(article_ids: Sequence[str], records: Sequence[Sequence[Mentio
         for record in article_records
     ]
     schema = polars_schema(Mention)
-    frame_schema = {"article_id": pl.Utf8, **{name: schema[name] for name in MentionRecord.__dataclass_fields__}}
+    # Working columns (entity_name_en...) are not in the contract: validation keeps only the contract's columns.
+    frame_schema = {"article_id": pl.Utf8, **{name: schema.get(name, pl.Utf8) for name in MentionRecord.__dataclass_fields__}}
     frame = pl.DataFrame(rows, schema=frame_schema)
     return frame.with_columns(role_method=pl.when(pl.col("role_en").is_not_null()).then(pl.lit("template")))

@@ -127,22 +127,42 @@ def _gold_participant_names(name: str, gold_entities: list[dict]) -> set[str]:
 
 
 def score_events(predicted: list[dict], gold_events: list[dict], gold_entities: list[dict], scores: Scores | None = None) -> Tally:
-    """An event matches a gold one of a compatible type sharing an actor or recipient (a person stands for its country)."""
+    """An event matches a gold one of a compatible type sharing an actor or recipient (a person stands for its country).
+
+    Each gold event is matched at most once, so the closest pairs are made first: same type and a shared named
+    participant, then an alternative type, then a shared country only; among candidates, the one sharing most. A predicted event may carry
+    `direct_names` (its participants' own names) beside `participant_names` (those plus their countries).
+    """
     tally = Tally()
     unmatched = list(gold_events)
-    for event in predicted:
-        names = {normalize_name(n) for n in event["participant_names"]}
-        match = None
-        for gold in unmatched:
-            types = {gold["type"], *gold.get("alt_types", [])}
-            gold_names = set().union(*(_gold_participant_names(n, gold_entities) for n in gold.get("actors", []) + gold.get("recipients", [])))
-            if event["event_type"] in types and names & gold_names:
-                match = gold
-                break
-        if match is not None:
-            unmatched.remove(match)
-            tally.tp += 1
-        else:
+    gold_direct = [
+        set().union(*({normalize_name(n)} | {normalize_name(a) for a in _entity_alts(n, gold_entities)} for n in g.get("actors", []) + g.get("recipients", [])))
+        for g in gold_events
+    ]
+    gold_expanded = [
+        set().union(*(_gold_participant_names(n, gold_entities) for n in g.get("actors", []) + g.get("recipients", [])))
+        for g in gold_events
+    ]
+    index_of = {id(g): i for i, g in enumerate(gold_events)}
+    matched: set[int] = set()
+    for primary_only, direct_only in ((True, True), (False, True), (True, False), (False, False)):
+        for number, event in enumerate(predicted):
+            if number in matched:
+                continue
+            names = {normalize_name(n) for n in (event.get("direct_names", event["participant_names"]) if direct_only else event["participant_names"])}
+            best, best_overlap = None, 0
+            for gold in unmatched:
+                i = index_of[id(gold)]
+                types = {gold["type"]} if primary_only else {gold["type"], *gold.get("alt_types", [])}
+                overlap = len(names & (gold_direct[i] if direct_only else gold_expanded[i])) if event["event_type"] in types else 0
+                if overlap > best_overlap:
+                    best, best_overlap = gold, overlap
+            if best is not None:
+                unmatched.remove(best)
+                matched.add(number)
+                tally.tp += 1
+    for number, event in enumerate(predicted):
+        if number not in matched:
             tally.fp += 1
             if scores is not None:
                 scores.false_alarms[f"event {event['event_type']}: {event['description_en'][:70]}"] += 1
@@ -151,6 +171,11 @@ def score_events(predicted: list[dict], gold_events: list[dict], gold_entities: 
         for gold in unmatched:
             scores.misses[f"event {gold['type']}: {gold['evidence'][:50]}"] += 1
     return tally
+
+
+def _entity_alts(name: str, gold_entities: list[dict]) -> list[str]:
+    entity = next((g for g in gold_entities if g["name"] == name), None)
+    return list(entity.get("alt", [])) if entity else []
 
 
 def evaluate_warehouse(gold_dir: Path, warehouse: Path) -> Scores:
@@ -182,8 +207,10 @@ def evaluate_warehouse(gold_dir: Path, warehouse: Path) -> Scores:
         article_events = []
         for row in events.filter(pl.col("article_id") == article_id).sort("trigger_start").iter_rows(named=True):
             ids = row["actor_ids"] + row["recipient_ids"]
-            participant_names = {names.get(i, i) for i in ids} | {country_names[countries[i]] for i in ids if countries.get(i) in country_names}
-            article_events.append({"event_type": row["event_type"], "participant_names": participant_names, "description_en": row["description_en"]})
+            direct_names = {names.get(i, i) for i in ids}
+            participant_names = direct_names | {country_names[countries[i]] for i in ids if countries.get(i) in country_names}
+            article_events.append({"event_type": row["event_type"], "participant_names": participant_names,
+                                   "direct_names": direct_names, "description_en": row["description_en"]})
         scores.events.add(score_events(article_events, gold.get("events", []), gold["entities"], scores))
     return scores
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from contracts.datasets import QUAD_CLASS
+from contracts.datasets import EARLIEST_PLAUSIBLE_DATE, QUAD_CLASS
 from tasks.amounts import AmountMention, amount_in_usd
 from tasks.clean import MatchingForm, Sentence
 from tasks.dates import DateMention
-from tasks.entities import ARGUMENT_TYPES, Gazetteer, MentionRecord, entity_id_for, is_word_char
+from tasks.entities import ARGUMENT_TYPES, Gazetteer, GazetteerEntity, MentionRecord, entity_id_for, entity_lookup, is_word_char
 from tasks.grammar import FunctionWords
 
 # The unnamed agent of a passive or a pronoun is looked for within this many sentences back.
@@ -42,6 +42,7 @@ class TriggerRule:
     template_en: str
     template_future_en: str | None
     confidence: float
+    object_marker: str | None = None   # 'genitive': a name in the genitive before the trigger is its object
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class EventLexicon:
     negations: frozenset[str]
     past_perfect: frozenset[str]
     future_suffixes: tuple[str, ...]
+    representatives: tuple[str, ...] = ()   # titles through which a body acts ('X के प्रवक्ता ने')
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def build_event_lexicon(rows: Iterable[dict[str, str]], words: FunctionWords, fo
     rules, alternatives = [], []
     for index, row in enumerate(rows):
         pattern = fold(row["pattern"]).replace(" ", negation_gap)
-        alternatives.append(f"(?P<r{index}>{_whole_words([pattern])})")
+        alternatives.append(f"(?P<r{index}>{pattern})")
         rules.append(TriggerRule(
             event_type=row["event_type"],
             event_mode=row["event_mode"] or None,
@@ -114,11 +116,13 @@ def build_event_lexicon(rows: Iterable[dict[str, str]], words: FunctionWords, fo
             template_en=row["template_en"],
             template_future_en=row.get("template_future_en") or None,
             confidence=float(row["confidence"]),
+            object_marker=(row.get("object_marker") or "").strip() or None,
         ))
     # Grammar words are matched on the text as written: folding vowel length would merge की (of) and कि (that).
     return EventLexicon(
         rules=tuple(rules),
-        triggers=re.compile("|".join(alternatives)),
+        # One word boundary around the whole alternation: checked once per position, not once per rule.
+        triggers=re.compile(rf"(?<!{_DEVANAGARI_OR_WORD})(?:{'|'.join(alternatives)})(?!{_DEVANAGARI_OR_WORD})"),
         postpositions=tuple(words.postpositions.items()),
         coordinators=words["coordinator"],
         clause_boundaries=re.compile(_whole_words(re.escape(w) for w in words["clause_boundary"])),
@@ -126,6 +130,7 @@ def build_event_lexicon(rows: Iterable[dict[str, str]], words: FunctionWords, fo
         negations=frozenset(words["negation"]),
         past_perfect=frozenset(words["past_perfect"]),
         future_suffixes=words["future_suffix"],
+        representatives=words["representative"],
     )
 
 
@@ -148,12 +153,25 @@ def _skip_parenthetical(gap: str) -> str:
     return gap
 
 
+def _represented_agent(rest: str, lexicon: EventLexicon) -> bool:
+    """'प्रवक्ता ने ...': a bare representative's title, then the agent postposition."""
+    for title in lexicon.representatives:
+        if _starts_with_word(rest, title):
+            after = rest[len(title):].lstrip()
+            return any(_starts_with_word(after, word) for word, role in lexicon.postpositions if role == "agent")
+    return False
+
+
 def _marker_of(gap: str, mention: MentionRecord, lexicon: EventLexicon) -> str:
     """The role a postposition after a mention gives it; 'coord' when a list continues, 'modifier' for adjectives."""
     gap = _skip_parenthetical(gap)
     for attempt in range(2):  # allow one noun between name and postposition: 'पाकिस्तान सरकार ने'
         for word, role in lexicon.postpositions:
             if _starts_with_word(gap, word):
+                if role == "genitive" and attempt == 1:
+                    return "nominative"  # 'मिशेल ओबामा जन्मदिन की मुबारकबाद': the genitive is the next noun's
+                if role == "genitive" and _represented_agent(gap[len(word):].lstrip(), lexicon):
+                    return "agent"  # 'सिनोपेक के प्रवक्ता ने': a body acts through its spokesperson or head
                 return role
         if attempt == 0:
             if any(_starts_with_word(gap, word) for word in lexicon.coordinators):
@@ -204,6 +222,7 @@ class _ArticleContext:
     mentions: Sequence[MentionRecord]
     gazetteer: Gazetteer
     lexicon: EventLexicon
+    entities: Mapping[str, GazetteerEntity]   # listed entities and those the article's cues discovered
 
 
 def _folded_span(form: MatchingForm, start: int, end: int) -> tuple[int, int]:
@@ -232,7 +251,18 @@ def _resolve_pronoun(ctx: _ArticleContext, position: int, sentence_index: int) -
 
 
 def _event_date(ctx: _ArticleContext, sentence: Sentence, trigger_start: int, past_perfect: bool):
-    """A date in the sentence; else the latest date stated before it; else the article's month (or year for past perfect)."""
+    """A date in the sentence; else the latest date stated before it; else the article's month (or year for past perfect).
+
+    A date before the contract's earliest plausible date (a historical year such as 1964) is left unknown rather
+    than written: the event row must stay valid.
+    """
+    value, precision = _stated_event_date(ctx, sentence, trigger_start, past_perfect)
+    if value is not None and value < EARLIEST_PLAUSIBLE_DATE:
+        return None, None
+    return value, precision
+
+
+def _stated_event_date(ctx: _ArticleContext, sentence: Sentence, trigger_start: int, past_perfect: bool):
     in_sentence = [d for d in ctx.dates if sentence.start <= d.start < sentence.end]
     if in_sentence:
         nearest = min(in_sentence, key=lambda d: abs(d.start - trigger_start))
@@ -255,7 +285,7 @@ def _event_date(ctx: _ArticleContext, sentence: Sentence, trigger_start: int, pa
 
 
 def _event_from_trigger(ctx: _ArticleContext, sentence: Sentence, rule: TriggerRule, t_start: int, t_end: int, article_id: str) -> EventRecord | None:
-    lexicon, entities = ctx.lexicon, ctx.gazetteer.entities
+    lexicon, entities = ctx.lexicon, ctx.entities
     c_start, c_end = _clause(ctx, sentence, t_start, t_end)
     fc_start, fc_end = _folded_span(ctx.form, c_start, c_end)
     if rule.requires and not rule.requires.search(ctx.form.text, fc_start, fc_end):
@@ -277,6 +307,11 @@ def _event_from_trigger(ctx: _ArticleContext, sentence: Sentence, rule: TriggerR
         # A complement clause ('X ने कहा कि ...') inherits the agent of the clause before it.
         actors = list(dict.fromkeys(a.mention.entity_id for a in args if a.marker == "agent" and a.mention.end <= c_start and a.mention.entity_type in ARGUMENT_TYPES))
     recipients = [i for i in ids({"patient", "partner", "target"}) if i not in actors]
+    if rule.object_marker:
+        # 'X ने Y की निंदा की': the object stands in the genitive after the agent, right before the trigger noun.
+        after_agent = max((a.mention.end for a in region if a.marker == "agent"), default=c_start)
+        objects_marked = [a for a in participants if a.marker == rule.object_marker and a.mention.start >= after_agent]
+        recipients += [i for i in dict.fromkeys(a.mention.entity_id for a in objects_marked) if i not in actors and i not in recipients]
     place_args = [a for a in region if a.marker == "location" and a.mention.entity_type in ("LOCATION", "COUNTRY")]
     if not place_args:
         place_args = [a for a in args if a.marker == "location" and a.mention.entity_type == "LOCATION"]
@@ -382,7 +417,7 @@ def extract_events(
         if arg.marker == "agent" and arg.mention.entity_type in ARGUMENT_TYPES
     ]
     ctx = _ArticleContext(text, form, gazetteer.fold, published, sentences, args_by_sentence, agent_history,
-                          dates, amounts, mentions, gazetteer, lexicon)
+                          dates, amounts, mentions, gazetteer, lexicon, entity_lookup(gazetteer, mentions))
     starts = [s.start for s in sentences]
     events: list[EventRecord] = []
     for match in lexicon.triggers.finditer(form.text):

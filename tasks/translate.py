@@ -1,17 +1,18 @@
 """Translation to English: every English field is made from the gazetteer or a template, and says which.
 
-No machine translation runs here, so no field claims one: names come from the gazetteer (or a gloss in
-the text), roles and descriptions from templates filled with those names.
+No machine translation runs here, so no field claims one: names come from the gazetteer, a gloss in the text or a
+romanisation (for names nobody listed), roles and descriptions from templates filled with those names.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import ChainMap
+from collections.abc import Mapping, Sequence
 
 import polars as pl
 
 from tasks.english import date_text, format_amount, join_names, prose_name, render_template
-from tasks.entities import Gazetteer
+from tasks.entities import Gazetteer, GazetteerEntity
 
 SUMMARY_EVENTS = 3
 CATALOG_SCHEMA = {
@@ -21,9 +22,24 @@ CATALOG_SCHEMA = {
 }
 
 
-def describe_event(event: dict, gazetteer: Gazetteer) -> str:
+def discovered_entities(mentions: pl.DataFrame) -> dict[str, GazetteerEntity]:
+    """Entities the gazetteer does not know, named by the mentions' working columns (entity_name_en...)."""
+    if "entity_name_en" not in mentions.columns:
+        return {}
+    named = mentions.filter(pl.col("entity_name_en").is_not_null() & (pl.col("surface_kind") != "gloss")).sort("article_id", "start")
+    found: dict[str, GazetteerEntity] = {}
+    for row in named.iter_rows(named=True):
+        if row["entity_id"] not in found:
+            found[row["entity_id"]] = GazetteerEntity(
+                row["entity_id"], row["entity_type"], row["entity_name_en"], row["surface"], (),
+                None, row["entity_country_iso3"], None,
+            )
+    return found
+
+
+def describe_event(event: dict, gazetteer: Gazetteer, discovered: Mapping[str, GazetteerEntity] | None = None) -> str:
     """The English one-liner of an event row, from its rule's template."""
-    entities = gazetteer.entities
+    entities = ChainMap(dict(discovered or {}), gazetteer.entities)
 
     def names(entity_ids: Sequence[str] | None) -> str:
         ids = list(entity_ids or [])
@@ -43,9 +59,9 @@ def describe_event(event: dict, gazetteer: Gazetteer) -> str:
     return description + (" (the text says this did not happen)" if event["negated"] else "")
 
 
-def describe_events(events: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
+def describe_events(events: pl.DataFrame, gazetteer: Gazetteer, discovered: Mapping[str, GazetteerEntity] | None = None) -> pl.DataFrame:
     """Add description_en and description_method to an events frame."""
-    descriptions = [describe_event(row, gazetteer) for row in events.iter_rows(named=True)]
+    descriptions = [describe_event(row, gazetteer, discovered) for row in events.iter_rows(named=True)]
     return events.with_columns(
         description_en=pl.Series(descriptions, dtype=pl.Utf8),
         description_method=pl.lit("template", dtype=pl.Utf8),
@@ -67,30 +83,51 @@ def summarize_articles(articles: pl.DataFrame, events: pl.DataFrame) -> pl.DataF
 
 
 def entity_catalog(mentions: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
-    """English names and static attributes of the entities a batch mentions; glosses seen in the text join the aliases."""
+    """English names and static attributes of the entities a batch mentions; glosses seen in the text join the aliases.
+
+    Listed entities take their gazetteer record; entities found from cues take the name their mentions carry
+    (a gloss or a transliteration), their Hindi forms as aliases and the most common one as name_hi.
+    """
     glosses = (
         mentions.filter(pl.col("method") == "gloss")
         .group_by("entity_id")
         .agg(pl.col("surface").unique().sort().alias("gloss_aliases"))
     )
     gloss_by_id = dict(zip(glosses["entity_id"].to_list(), glosses["gloss_aliases"].to_list(), strict=True))
+    discovered = discovered_entities(mentions)
+    hindi_forms: dict[str, list[str]] = {}
+    methods: dict[str, str] = {}
+    if discovered:
+        named = mentions.filter(pl.col("entity_name_method").is_not_null()).sort("article_id", "start")
+        methods = dict(named.group_by("entity_id", maintain_order=True).agg(pl.col("entity_name_method").first()).iter_rows())
+        forms = (
+            mentions.filter(pl.col("entity_id").is_in(list(discovered)) & (pl.col("surface_kind") == "name") & (pl.col("method") != "coreference"))
+            .group_by("entity_id", "surface").len().sort(["entity_id", "len", "surface"], descending=[False, True, False])
+        )
+        for row in forms.iter_rows(named=True):
+            hindi_forms.setdefault(row["entity_id"], []).append(row["surface"])
     rows = []
     for entity_id in sorted(set(mentions["entity_id"].to_list())):
-        entity = gazetteer.entities[entity_id]
-        aliases = sorted(set(entity.aliases) | set(gloss_by_id.get(entity_id, ())) - {entity.name_en})
-        rows.append(
-            {
-                "entity_id": entity_id,
-                "entity_type": entity.entity_type,
-                "name_en": entity.name_en,
-                "name_hi": entity.name_hi,
-                "aliases": aliases,
-                "iso3": entity.iso3,
-                "country_iso3": entity.country_iso3,
-                "wikidata_qid": entity.wikidata_qid,
+        entity = gazetteer.entities.get(entity_id)
+        if entity is not None:
+            aliases = sorted(set(entity.aliases) | set(gloss_by_id.get(entity_id, ())) - {entity.name_en})
+            rows.append({
+                "entity_id": entity_id, "entity_type": entity.entity_type, "name_en": entity.name_en, "name_hi": entity.name_hi,
+                "aliases": aliases, "iso3": entity.iso3, "country_iso3": entity.country_iso3, "wikidata_qid": entity.wikidata_qid,
                 "name_method": "gazetteer",
-            }
-        )
+            })
+            continue
+        found = discovered.get(entity_id)
+        if found is None:
+            continue  # a mention without a name cannot make a catalog row; validation of the entities table would reject it
+        method = methods.get(entity_id)
+        forms_hi = hindi_forms.get(entity_id, [])
+        aliases = sorted((set(forms_hi) | set(gloss_by_id.get(entity_id, ()))) - {found.name_en})
+        rows.append({
+            "entity_id": entity_id, "entity_type": found.entity_type, "name_en": found.name_en,
+            "name_hi": forms_hi[0] if forms_hi else None, "aliases": aliases, "iso3": None,
+            "country_iso3": found.country_iso3, "wikidata_qid": None, "name_method": method or "transliteration",
+        })
     return pl.DataFrame(rows, schema=CATALOG_SCHEMA)
 
 

@@ -128,3 +128,42 @@ def test_past_perfect_without_a_date_takes_the_article_year(events_of):
 def test_restatements_are_one_event_and_events_need_a_participant(events_of):
     events = events_of("भारत ने जापान के साथ समझौते किए। भारत ने फिर कहा कि जापान के साथ समझौते किए। बातचीत हुई।")
     assert [e.event_type for e in events] == ["SUPPORT"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("भारत ने चीन की निंदा की।", ("ACCUSE", [IND], [CHN])),                       # condemnation: genitive object
+    ("रूस ने जापान को हमले के लिए ज़िम्मेदार ठहराया।", ("ACCUSE", [RUS], [JPN])),     # blaming
+    ("पुतिन ने भारत की तारीफ़ की।", ("SUPPORT", [PUTIN], [IND])),                   # praise
+    ("जापान ने भारत को बधाई दी।", ("SUPPORT", [JPN], [IND])),                        # congratulations
+    ("भारत ने जापान से संपर्क किया।", ("CONSULT", [IND], [JPN])),                     # contact
+    ("चीन ने भारत के आरोपों का खंडन किया।", ("REJECT", [CHN], [IND])),                # denial
+    ("जापान ने पुतिन को देश में आने से रोका।", ("REJECT", [JPN], [PUTIN])),            # barring
+    ("रूस ने जापान को चेतावनी दी।", ("THREATEN", [RUS], [JPN])),                      # warning
+    ("चीन ने जापान को आदेश दिया कि वह जहाज़ लौटाए।", ("REQUEST", [CHN], [JPN])),      # order
+    ("रूस ने भारत से समर्थन वापस ले लिया।", ("SANCTION", [RUS], [IND])),              # withdrawing support
+    ("जापान ने पुतिन को दोषी ठहराया।", ("SANCTION", [JPN], [PUTIN])),                 # conviction
+    ("जापान ने चीन से माफ़ी मांगी।", ("CONCEDE", [JPN], [CHN])),                      # apology, not a demand
+    ("भारत ने जापान के नागरिकों के लिए राहत का इंतज़ाम किया।", ("AID", [IND], [])),     # arranging help
+    ("चीन ने जापान के जहाज़ को ज़ब्त कर लिया।", ("COERCE", [CHN], [])),                 # seizure
+    ("रूस ने जापान पर गोलीबारी शुरू कर दी।", ("ASSAULT", [RUS], [JPN])),              # shooting
+    ("पुतिन ने चीन के ख़िलाफ़ धरना दिया।", ("PROTEST", [PUTIN], [CHN])),               # sit-in
+])
+def test_rules_for_general_news(events_of, text, expected):
+    events = events_of(text)
+    assert [(e.event_type, e.actor_ids, e.recipient_ids) for e in events][:1] == [expected]
+
+
+def test_negated_condemnation(events_of):
+    [event] = events_of("भारत ने चीन की निंदा नहीं की।")
+    assert (event.event_type, event.negated) == ("ACCUSE", True)
+
+
+def test_a_planned_meeting_is_agree_dated_against_the_article(events_of):
+    [event] = events_of("पुतिन अगले महीने जापान के साथ बैठक करेंगे।", published=dt.date(2026, 3, 1))
+    assert (event.event_type, event.actor_ids, event.recipient_ids) == ("AGREE", [PUTIN], [JPN])
+    assert (event.event_date, event.date_precision) == (dt.date(2026, 4, 1), "month")
+
+
+def test_a_historical_date_before_the_contract_s_range_is_left_unknown(events_of):
+    [event] = events_of("रूस ने 1965 में जापान पर हमला किया था।")
+    assert (event.event_type, event.event_date, event.date_precision) == ("ASSAULT", None, None)

@@ -32,3 +32,17 @@ def test_entity_catalog_takes_names_from_the_gazetteer_and_glosses_as_aliases():
     [row] = entity_catalog(mentions, load_gazetteer()).to_dicts()
     assert (row["name_en"], row["iso3"], row["name_method"]) == ("Pakistan", "PAK", "gazetteer")
     assert "Pakistaan" in row["aliases"]
+
+
+def test_entity_catalog_names_entities_found_from_cues_by_their_mentions():
+    mentions = pl.DataFrame({
+        "article_id": ["a", "a", "a"], "start": [0, 30, 60],
+        "entity_id": ["person:kamla-ranival"] * 3, "entity_type": ["PERSON"] * 3,
+        "method": ["cue", "coreference", "gloss"], "surface_kind": ["name", "name", "gloss"],
+        "surface": ["कमला रानीवाल", "रानीवाल", "Kamla Raniwal"],
+        "entity_name_en": ["Kamla Ranival"] * 3, "entity_name_method": ["transliteration"] * 3,
+        "entity_country_iso3": ["IND"] * 3,
+    })
+    [row] = entity_catalog(mentions, load_gazetteer()).to_dicts()
+    assert (row["name_en"], row["name_hi"], row["name_method"], row["country_iso3"]) == ("Kamla Ranival", "कमला रानीवाल", "transliteration", "IND")
+    assert set(row["aliases"]) == {"कमला रानीवाल", "Kamla Raniwal"}

@@ -1,0 +1,615 @@
+"""Names nobody listed, found from cues in the text: titles before people, heads of organisations, place words.
+
+Hindi has no capital letters, so a name is recognised by what stands around it: a title or an honorific before a
+person ('कलेक्टर देव सेनापति ने'), a known given name or surname ('मुकेश गुप्ता'), an organisation's head word
+after its name ('पीपुल्स पार्टी') or a description before it ('कंपनी सिनोपेक'), a place word after a place
+('बदख़्शां प्रांत'), a capitalised Latin span. A name runs over words that are neither frequent Hindi words nor
+function words, and stops at postpositions (ने, को, का, की, के, से, में, पर) and punctuation.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from tasks.clean import Sentence, matching_form
+from tasks.names import NameLexicon
+
+MAX_NAME_WORDS = 4
+FOLD_CACHE_SIZE = 200_000
+# How far (characters) a publisher's parenthesised call to follow or click reaches around the phrase found.
+BOILERPLATE_REACH = 300
+# Ranks in common_words.csv: the first COMMON_WORDS are never part of a name unless listed as names; the rest are
+# frequent enough that they do not prove a name (चरमपंथी 'extremist') but may stand in one after a title.
+COMMON_WORDS = 5000
+# Words this frequent never stand for a person alone, even when they are names (राम, ममता).
+VERY_COMMON_WORDS = 1500
+# Words: Devanagari or Latin letters and digits, hyphenated parts joined ('लश्कर-ए-तैबा'); an apostrophe only
+# inside Latin words ("People's"), so a quoted name's offsets stay those of the name.
+_TOKEN = re.compile(
+    r"(?:[A-Za-z\u00C0-\u024F0-9&]+(?:'[A-Za-z]+)?|[\u0900-\u0963\u0966-\u096F\u0971-\u097F0-9]+)"
+    r"(?:-[A-Za-z\u00C0-\u024F\u0900-\u0963\u0971-\u097F]+)*"
+)
+_HAS_LETTER = re.compile(r"[A-Za-z\u0900-\u0939\u0958-\u0961\u0972-\u097F]")
+_LATIN_CAPITALISED = re.compile(r"[A-Z][A-Za-z\u00C0-\u024F&'.-]*")
+_GLOSS_AFTER = re.compile(r"\s?\(([^()\n]{1,80})\)")
+
+
+@dataclass(frozen=True)
+class CueWord:
+    """One row of data/reference/cues.csv."""
+
+    kind: str
+    english: str
+    in_name: bool
+    strong: bool
+
+
+@dataclass(frozen=True)
+class CueLexicon:
+    """Cue words, name lists and frequent words, keyed by the matching form; stop words as written."""
+
+    cues: Mapping[tuple[str, ...], tuple[CueWord, ...]]
+    common: frozenset[str]            # frequent words that are not names (names lists win)
+    uncommon: frozenset[str]          # less frequent words: allowed in a name, but no proof of one
+    given: frozenset[str]
+    surnames: frozenset[str]
+    initials: frozenset[str]
+    particles: frozenset[str]
+    loanwords: frozenset[str]
+    stop_words: frozenset[str]        # function words as written (folding would merge की and कि)
+    portfolios: Mapping[str, str]     # 'विदेश' -> 'Foreign' (from titles 'X मंत्री' -> 'X Minister')
+    portfolio_heads: frozenset[str]   # heads named by a portfolio before them (मंत्रालय)
+    names: NameLexicon
+    demonyms: Mapping[str, str]       # iso3 -> 'Chinese'
+    variants: tuple[tuple[str, str], ...]
+    latin_heads: Mapping[str, str]    # 'times' -> ORGANIZATION, 'valley' -> LOCATION: the type a Latin name's last word gives
+    very_common: frozenset[str]       # the most frequent words, names among them (राम, ममता): too ambiguous to stand for a person alone
+    boilerplate: re.Pattern[str] | None = None  # publishers' calls to follow or click: sentences where nothing is news
+
+    fold_cache: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    pair_starts: frozenset[str] = frozenset()   # first words of two-word cues
+
+    def fold(self, word: str) -> str:
+        """The matching form of one word (cached: news repeats its words)."""
+        folded = self.fold_cache.get(word)
+        if folded is None:
+            if len(self.fold_cache) > FOLD_CACHE_SIZE:
+                self.fold_cache.clear()
+            folded = self.fold_cache[word] = matching_form(word, self.variants).text
+        return folded
+
+
+def _fold(word: str, variants: tuple[tuple[str, str], ...]) -> str:
+    return matching_form(word, variants).text
+
+
+def build_cue_lexicon(
+    cue_rows: Iterable[dict[str, str]],
+    person_rows: Iterable[tuple[str, str, str]],
+    particles: Iterable[str],
+    loanwords: Iterable[str],
+    common_words: Sequence[str],
+    stop_words: Iterable[str],
+    portfolios: Iterable[tuple[str, str]],
+    names: NameLexicon,
+    demonyms: Mapping[str, str],
+    variants: Sequence[tuple[str, str]],
+    boilerplate: Sequence[str] = (),
+) -> CueLexicon:
+    """Fold every word list like the text it is matched against; names lists are taken out of the frequent words."""
+    variants = tuple(variants)
+
+    def fold(word: str) -> str:
+        return _fold(word.strip(), variants)
+
+    cues: dict[tuple[str, ...], list[CueWord]] = {}
+    cue_rows_list = list(cue_rows)
+    for row in cue_rows_list:
+        cue = CueWord(row["kind"], row.get("english") or "", row.get("in_name", "").strip() == "yes", row.get("strong", "").strip() == "yes")
+        for spelling in row["word"].split("|"):
+            if spelling.strip():
+                key = tuple(fold(w) for w in spelling.split())
+                if cue not in cues.setdefault(key, []):
+                    cues[key].append(cue)
+    kinds: dict[str, set[str]] = {"given": set(), "surname": set(), "initial": set()}
+    for hindi, _english, kind in person_rows:
+        kinds.setdefault(kind, set()).add(fold(hindi))
+    particle_set = frozenset(fold(p) for p in particles)
+    listed = kinds["given"] | kinds["surname"] | kinds["initial"] | particle_set
+    common = frozenset(fold(w) for w in common_words[:COMMON_WORDS]) - listed
+    uncommon = frozenset(fold(w) for w in common_words[COMMON_WORDS:]) - listed - common
+    latin_heads = {
+        cue.english.lower(): "LOCATION" if cue.kind.startswith("place") else "ORGANIZATION"
+        for found in cues.values() for cue in found if cue.english and cue.in_name and cue.kind != "org_modifier"
+    }
+    return CueLexicon(
+        cues={key: tuple(value) for key, value in cues.items()},
+        common=common,
+        uncommon=uncommon,
+        given=frozenset(kinds["given"]),
+        surnames=frozenset(kinds["surname"]),
+        initials=frozenset(kinds["initial"]),
+        particles=particle_set,
+        loanwords=frozenset(fold(w) for w in loanwords),
+        stop_words=frozenset(w.strip() for w in stop_words),
+        portfolios={fold(hi): en for hi, en in portfolios},
+        portfolio_heads=frozenset(fold(w) for row in cue_rows_list if row["kind"] == "org_head" and row.get("english") == "Ministry" for w in row["word"].split("|")),
+        names=names,
+        demonyms=dict(demonyms),
+        variants=variants,
+        latin_heads=latin_heads,
+        very_common=frozenset(fold(w) for w in common_words[:VERY_COMMON_WORDS]),
+        pair_starts=frozenset(key[0] for key in cues if len(key) == 2),
+        boilerplate=re.compile("|".join(
+            r"\s+".join(re.escape(w) for w in _fold(p, variants).split()) for p in sorted(boilerplate, key=len, reverse=True)
+        )) if boilerplate else None,
+    )
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of the text: offsets, text, matching form, and whether only spaces separate it from the word before."""
+
+    start: int
+    end: int
+    text: str
+    folded: str
+    joined: bool
+
+
+@dataclass(frozen=True)
+class Gloss:
+    """A parenthesised Latin text and the offset where the parenthesis opens."""
+
+    paren_start: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class CueCandidate:
+    """A span that names something the gazetteer does not know, and how its English name is to be made."""
+
+    start: int
+    end: int
+    entity_type: str
+    words: tuple[str, ...]
+    folded: tuple[str, ...]
+    rule: str
+    kind: str                       # person, org or place: which word lists render its words
+    prefix_en: str | None = None    # English words before the rendered words ('Chinese', a place's name)
+    suffix_en: str | None = None    # English head after them ('Party', 'Valley')
+    country_iso3: str | None = None
+    confidence: float = 0.65
+    gloss: Gloss | None = None
+
+
+def tokenize(text: str, sentences: Sequence[Sentence], lexicon: CueLexicon) -> list[Token]:
+    """Words of the text; a word is joined to the one before when only spaces (or an initial's dot) stand between."""
+    starts = [s.start for s in sentences]
+    tokens: list[Token] = []
+    previous_sentence = -1
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        sentence = bisect.bisect_right(starts, start) - 1
+        joined = False
+        if tokens and sentence == previous_sentence:
+            gap = text[tokens[-1].end:start]
+            joined = gap.strip() == "" or (gap.strip() == "." and tokens[-1].folded in lexicon.initials)
+        previous_sentence = sentence
+        tokens.append(Token(start, end, match.group(), lexicon.fold(match.group()), joined))
+    return tokens
+
+
+def is_name_word(token: Token, lexicon: CueLexicon) -> bool:
+    """A word that may be part of a name: has letters, is not a function word and not a frequent non-name word."""
+    return bool(_HAS_LETTER.search(token.text)) and token.text not in lexicon.stop_words and token.folded not in lexicon.common
+
+
+def boilerplate_sentences(text: str, form_text: str, to_source: Sequence[int], sentences: Sequence[Sentence], lexicon: CueLexicon) -> set[int]:
+    """Indices of sentences that hold a publisher's call to follow, click or subscribe.
+
+    Such a call often stands in parentheses broken over several lines ('(... यहां क्लिक करें. आप हमें\n\nफ़ेसबुक
+    और\n\nट्विटर पर फ़ॉलो भी कर सकते हैं.)'): the whole parenthesised block is boilerplate.
+    """
+    if lexicon.boilerplate is None:
+        return set()
+    starts = [s.start for s in sentences]
+    found: set[int] = set()
+    for match in lexicon.boilerplate.finditer(form_text):
+        start, end = to_source[match.start()], to_source[match.end()]
+        opening = text.rfind("(", max(0, start - BOILERPLATE_REACH), start)
+        if opening != -1 and ")" not in text[opening:start]:
+            closing = text.find(")", end, end + BOILERPLATE_REACH)
+            start, end = opening, (closing if closing != -1 else end)
+        first = max(bisect.bisect_right(starts, start) - 1, 0)
+        last = max(bisect.bisect_right(starts, end) - 1, 0)
+        found.update(sentences[i].index for i in range(first, last + 1))
+    return found
+
+
+def harvest_glosses(text: str) -> list[Gloss]:
+    """Every parenthesised text with Latin letters: 'पाकिस्तान (Pakistan)' gives 'Pakistan'."""
+    glosses = []
+    for match in _GLOSS_AFTER.finditer(text):
+        inner = match.group(1).strip()
+        if re.search(r"[A-Za-z]", inner) and not re.search(r"[\u0900-\u097F]", inner):
+            offset = text.index(inner, match.start(1))
+            glosses.append(Gloss(match.start(), offset, offset + len(inner), inner))
+    return glosses
+
+
+class _Words:
+    """Per-article word classes over the token list."""
+
+    def __init__(self, tokens: Sequence[Token], lexicon: CueLexicon, covered: Mapping[int, tuple[int, int, str, str]], title_ends: set[int], title_tokens: set[int]):
+        self.tokens, self.lexicon, self.covered = tokens, lexicon, covered
+        self.title_ends, self.title_tokens = title_ends, title_tokens
+        self._cues: dict[int, tuple[int, tuple[CueWord, ...]]] = {}
+
+    def cue_at(self, index: int) -> tuple[int, tuple[CueWord, ...]]:
+        """The longest cue starting at a token: (number of words, cues), or (0, ())."""
+        if index in self._cues:
+            return self._cues[index]
+        tokens, cue_table, found = self.tokens, self.lexicon.cues, (0, ())
+        folded = tokens[index].folded
+        if folded in self.lexicon.pair_starts and index + 1 < len(tokens) and tokens[index + 1].joined:
+            cues = cue_table.get((folded, tokens[index + 1].folded))
+            if cues:
+                found = (2, cues)
+        if not found[0]:
+            cues = cue_table.get((folded,))
+            if cues:
+                found = (1, cues)
+        self._cues[index] = found
+        return found
+
+    def has_cue(self, index: int, kinds: set[str]) -> bool:
+        return any(c.kind in kinds for c in self.cue_at(index)[1])
+
+    def is_stop(self, index: int) -> bool:
+        token = self.tokens[index]
+        return token.text in self.lexicon.stop_words or token.folded in self.lexicon.common
+
+    def is_listed(self, index: int) -> bool:
+        folded, lexicon = self.tokens[index].folded, self.lexicon
+        return folded in lexicon.given or folded in lexicon.surnames or folded in lexicon.initials or folded in lexicon.particles
+
+    def name_like(self, index: int) -> bool:
+        """A word that can stand in a name: not frequent, not a function word, title, cue or listed entity."""
+        token = self.tokens[index]
+        if index in self.covered or index in self.title_tokens or not _HAS_LETTER.search(token.text):
+            return False
+        if self.is_listed(index):
+            return token.text not in self.lexicon.stop_words
+        if self.is_stop(index) or self.has_cue(index, {"org_head", "place_cue", "place_feature", "place_locative", "place_government", "person_honorific", "org_apposition"}):
+            return False
+        return True
+
+    def unknown(self, index: int) -> bool:
+        """Name-like and in no word list: the strongest sign of a name."""
+        folded = self.tokens[index].folded
+        return self.name_like(index) and not self.is_listed(index) and folded not in self.lexicon.loanwords and folded not in self.lexicon.uncommon
+
+    def boundary_after(self, index: int) -> bool:
+        """The name ends here: a function word, punctuation or the end of the sentence follows."""
+        nxt = index + 1
+        return nxt >= len(self.tokens) or not self.tokens[nxt].joined or self.is_stop(nxt) or nxt in self.covered
+
+
+def _run_forward(words: _Words, first: int, limit: int = MAX_NAME_WORDS) -> int:
+    """Index after the last name-like word of a run starting at `first` (joined words only)."""
+    tokens, end = words.tokens, first
+    while end < len(tokens) and end - first < limit and (end == first or tokens[end].joined) and words.name_like(end):
+        end += 1
+    return end
+
+
+def _person(words: _Words, first: int, last: int, rule: str, confidence: float) -> CueCandidate | None:
+    tokens = words.tokens[first:last]
+    if not tokens:
+        return None
+    lexicon = words.lexicon
+    while tokens and (tokens[-1].folded in lexicon.initials or tokens[-1].folded in lexicon.particles):
+        tokens = tokens[:-1]
+    if not tokens or (len(tokens) == 1 and (len(tokens[0].folded) < 2 or tokens[0].folded in lexicon.given and rule == "name_list")):
+        return None
+    # One word alone is a name only if it is in no frequency list or is a known surname ('विशेषज्ञ खामोश हैं').
+    if len(tokens) == 1 and tokens[0].folded not in lexicon.surnames and (tokens[0].folded in lexicon.uncommon or tokens[0].folded in lexicon.loanwords):
+        return None
+    return CueCandidate(tokens[0].start, tokens[-1].end, "PERSON", tuple(t.text for t in tokens), tuple(t.folded for t in tokens), rule, "person", confidence=confidence)
+
+
+def _common_then_unknown(words: _Words, index: int) -> bool:
+    tokens = words.tokens
+    return (index + 1 < len(tokens) and tokens[index + 1].joined and tokens[index].text not in words.lexicon.stop_words
+            and index not in words.covered and index not in words.title_tokens and bool(_HAS_LETTER.search(tokens[index].text))
+            and words.name_like(index + 1))
+
+
+def _after_titles(words: _Words, used: set[int]) -> list[CueCandidate]:
+    """People named right after a title or an honorific, and a second person joined to them by 'और'."""
+    tokens, found = words.tokens, []
+    starts = [t.start for t in tokens]
+    openers = sorted(
+        {bisect.bisect_left(starts, end) for end in words.title_ends}
+        | {i + words.cue_at(i)[0] for i in range(len(tokens)) if words.has_cue(i, {"person_honorific"})}
+    )
+    for first in openers:
+        if first >= len(tokens) or not tokens[first].joined or first in used:
+            continue
+        # An honorific may follow the title: 'मुख्य न्यायाधीश जस्टिस X'.
+        size, cues = words.cue_at(first)
+        if any(c.kind == "person_honorific" for c in cues):
+            continue
+        end = _run_forward(words, first)
+        if end == first and _common_then_unknown(words, first):
+            # 'कलेक्टर देव सेनापति ने': a frequent word opens a name when an unknown word follows it.
+            end = _run_forward(words, first + 1) if first + 1 < len(tokens) else first
+            end = end if end > first + 1 else first
+        candidate = _person(words, first, end, "title", 0.75)
+        if candidate is None or not words.boundary_after(end - 1) and end - first < MAX_NAME_WORDS:
+            continue
+        found.append(candidate)
+        used.update(range(first, end))
+        # 'पूर्व विधायक उदय मुदलियार और गोपी माधवानी भी': the title covers both names.
+        nxt = end
+        if nxt + 1 < len(tokens) and tokens[nxt].text in ("और", "व", "तथा") and tokens[nxt + 1].joined:
+            second_end = _run_forward(words, nxt + 1)
+            if second_end == nxt + 1 and _common_then_unknown(words, nxt + 1):
+                second_end = _run_forward(words, nxt + 2) if _run_forward(words, nxt + 2) > nxt + 2 else nxt + 1
+            if second_end - (nxt + 1) >= 2 and words.boundary_after(second_end - 1) and words.unknown(second_end - 1):
+                second = _person(words, nxt + 1, second_end, "title", 0.65)
+                if second:
+                    found.append(second)
+                    used.update(range(nxt + 1, second_end))
+    return found
+
+
+def _from_name_lists(words: _Words, used: set[int]) -> list[CueCandidate]:
+    """A known given name (or initials) followed by name-like words, or name-like words before a known surname."""
+    tokens, lexicon, found = words.tokens, words.lexicon, []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        starts_name = (token.folded in lexicon.given or token.folded in lexicon.initials) and words.name_like(index)
+        if index in used or not starts_name or (index > 0 and tokens[index].joined and words.name_like(index - 1) and index - 1 not in used):
+            index += 1
+            continue
+        end = _run_forward(words, index)
+        rest = range(index + 1, end)
+        # Two given names in a row are too often a name and a word (प्रकाश, विजय); a surname or an unknown word must follow.
+        if end - index >= 2 and any(tokens[i].folded in lexicon.surnames or words.unknown(i) for i in rest):
+            candidate = _person(words, index, end, "name_list", 0.65)
+            if candidate:
+                found.append(candidate)
+                used.update(range(index, end))
+                index = end
+                continue
+        index += 1
+    for index, token in enumerate(tokens):
+        if index in used or token.folded not in lexicon.surnames or not words.name_like(index):
+            continue
+        first = index
+        while first - 1 >= 0 and index - first < 2 and tokens[first].joined and first - 1 not in used and words.name_like(first - 1) and not words.is_listed(first - 1):
+            first -= 1
+        if first < index:
+            candidate = _person(words, first, index + 1, "name_list", 0.6)
+            if candidate:
+                found.append(candidate)
+                used.update(range(first, index + 1))
+    return found
+
+
+def _country_before(words: _Words, index: int, entities) -> str | None:
+    """ISO3 of a country written right before a word: adjective ('चीनी कंपनी') or genitive ('चीन के विदेश मंत्रालय')."""
+    tokens = words.tokens
+    k = index - 1
+    if k >= 0 and tokens[index].joined and tokens[k].text in ("के", "की", "का") and tokens[k].joined:
+        k -= 1
+    if k >= 0 and k in words.covered:
+        _, _, entity_id, entity_type = words.covered[k]
+        if entity_type == "COUNTRY":
+            return entities[entity_id].iso3
+    return None
+
+
+def _organisations(words: _Words, used: set[int], gazetteer) -> list[CueCandidate]:
+    """Names before an organisation's head word ('पीपुल्स पार्टी'), after a description ('कंपनी सिनोपेक'), ministries."""
+    tokens, lexicon, found = words.tokens, words.lexicon, []
+    entities = gazetteer.entities
+    for head in range(len(tokens)):
+        size, cues = words.cue_at(head)
+        if not cues or head in words.covered:
+            continue
+        cue = next((c for c in cues if c.kind == "org_head"), None)
+        if cue is not None and head not in used:
+            if tokens[head].folded in lexicon.portfolio_heads:
+                found += _ministries(words, head, used, entities)
+            else:
+                candidate = _named_before_head(words, head, size, cue, used, entities)
+                if candidate is not None:
+                    found.append(candidate)
+        if any(c.kind == "org_apposition" for c in cues) and head + size < len(tokens) and tokens[head + size].joined:
+            first = head + size
+            end = first
+            while end < len(tokens) and end - first < 3 and (end == first or tokens[end].joined) and end not in used and (words.unknown(end) or tokens[end].folded in lexicon.loanwords):
+                end += 1
+            if end > first and any(words.unknown(i) for i in range(first, end)) and words.boundary_after(end - 1):
+                found.append(CueCandidate(
+                    tokens[first].start, tokens[end - 1].end, "ORGANIZATION",
+                    tuple(t.text for t in tokens[first:end]), tuple(t.folded for t in tokens[first:end]), "org_apposition", "org", confidence=0.6,
+                ))
+                used.update(range(first, end))
+    return found
+
+
+def _named_before_head(words: _Words, head: int, size: int, cue: CueWord, used: set[int], entities) -> CueCandidate | None:
+    """'पाकिस्तान पीपुल्स पार्टी': the words before a head that can belong to a name (a weak head needs a proper one)."""
+    tokens, lexicon = words.tokens, words.lexicon
+    first, proper = head, False
+    while first - 1 >= 0 and head - first < MAX_NAME_WORDS and tokens[first].joined and first - 1 not in used:
+        k = first - 1
+        if k in words.covered:
+            entity_type = words.covered[k][3]
+            if entity_type == "COMMODITY":
+                break
+            proper = proper or entity_type in ("ORGANIZATION", "PERSON")
+            first = k
+            while first - 1 >= 0 and words.covered.get(first - 1) == words.covered[k]:
+                first -= 1
+            continue
+        if words.unknown(k) or tokens[k].folded in lexicon.loanwords or words.is_listed(k):
+            proper = proper or words.unknown(k) or tokens[k].folded in lexicon.loanwords
+            first = k
+            continue
+        if any(c.kind == "org_modifier" for c in words.cue_at(k)[1]):
+            first = k
+            continue
+        break
+    if first == head or not (proper or cue.strong):
+        return None
+    end_index = head + size if cue.in_name else head
+    used.update(range(first, head + size))
+    return CueCandidate(
+        tokens[first].start, tokens[end_index - 1].end, "ORGANIZATION",
+        tuple(t.text for t in tokens[first:head]), tuple(t.folded for t in tokens[first:head]), "org_head", "org",
+        suffix_en=cue.english if cue.in_name and cue.english else None,
+        country_iso3=_country_before(words, first, entities), confidence=0.65,
+    )
+
+
+def _ministries(words: _Words, head: int, used: set[int], entities) -> list[CueCandidate]:
+    """'चीन के विदेश और रक्षा मंत्रालय': one ministry per portfolio, named with the country's adjective."""
+    tokens, lexicon = words.tokens, words.lexicon
+    portfolios: list[int] = []
+    k = head - 1
+    while k >= 0 and tokens[k + 1].joined and k not in used:
+        if tokens[k].folded in lexicon.portfolios:
+            portfolios.insert(0, k)
+            k -= 1
+        elif tokens[k].text in ("और", "व", "एवं", "तथा") and portfolios:
+            k -= 1
+        else:
+            break
+    if not portfolios:
+        return []
+    country = _country_before(words, portfolios[0], entities)
+    prefix = words.lexicon.demonyms.get(country, f"{entities['country:' + country.lower()].name_en}'s") if country else None
+    found = []
+    for index in portfolios:
+        end = head + 1 if index == portfolios[-1] else index + 1
+        found.append(CueCandidate(
+            tokens[index].start, tokens[end - 1].end, "ORGANIZATION", (), (), "ministry", "org",
+            prefix_en=" ".join(p for p in (prefix, lexicon.portfolios[tokens[index].folded]) if p),
+            suffix_en="Ministry", country_iso3=country, confidence=0.7,
+        ))
+        used.update(range(index, end))
+    return found
+
+
+def _places(words: _Words, used: set[int], gazetteer) -> list[CueCandidate]:
+    """Places named before a place word ('हरगू गांव', 'जीरम घाटी', 'X स्थित'), and '<place> पुलिस/सरकार' bodies."""
+    tokens, lexicon, found = words.tokens, words.lexicon, []
+    entities = gazetteer.entities
+    for cue_index in range(len(tokens)):
+        size, cues = words.cue_at(cue_index)
+        if not cues or cue_index in used:
+            continue
+        government = next((c for c in cues if c.kind == "place_government"), None)
+        if government is not None and cue_index > 0 and tokens[cue_index].joined:
+            k = cue_index - 1
+            if tokens[k].text == "की" and tokens[k].joined and k > 0:
+                k -= 1
+            covered = words.covered.get(k)
+            # '<place> पुलिस ने' names a body; '<place> के पुलिस कैंप' is a camp, so the cue must end the phrase.
+            if covered and covered[3] == "LOCATION" and words.boundary_after(cue_index + size - 1):
+                place = entities[covered[2]]
+                found.append(CueCandidate(
+                    tokens[cue_index].start, tokens[cue_index + size - 1].end, "ORGANIZATION", (), (), "place_government", "org",
+                    prefix_en=place.name_en, suffix_en=government.english, country_iso3=place.country_iso3, confidence=0.7,
+                ))
+                used.update(range(cue_index, cue_index + size))
+            continue
+        place = next((c for c in cues if c.kind in ("place_cue", "place_feature", "place_locative")), None)
+        if place is None or cue_index == 0 or not tokens[cue_index].joined:
+            continue
+        limit = 3 if place.kind == "place_feature" else 2
+        first = cue_index
+        while first - 1 >= 0 and cue_index - first < limit and tokens[first].joined and first - 1 not in used and (
+            words.unknown(first - 1) or (place.kind == "place_feature" and tokens[first - 1].folded in lexicon.loanwords)
+        ):
+            first -= 1
+        if first == cue_index or not any(words.unknown(i) for i in range(first, cue_index)):
+            continue
+        if first > 0 and tokens[first].joined and (first - 1) in words.covered and words.covered[first - 1][3] in ("LOCATION", "COUNTRY", "PERSON") and place.kind != "place_feature":
+            continue  # 'अफ़ग़ानिस्तान हरगू' would be one run; keep to what the cue clearly names
+        in_name = place.in_name and place.kind == "place_feature"
+        end = cue_index + size if in_name else cue_index
+        found.append(CueCandidate(
+            tokens[first].start, tokens[end - 1].end, "LOCATION",
+            tuple(t.text for t in tokens[first:cue_index]), tuple(t.folded for t in tokens[first:cue_index]), place.kind, "place",
+            suffix_en=place.english if in_name and place.english else None, confidence=0.6,
+        ))
+        used.update(range(first, cue_index + size))
+    return found
+
+
+def _latin_spans(text: str, words: _Words, used: set[int], glosses: Sequence[Gloss]) -> list[CueCandidate]:
+    """Capitalised Latin names outside parentheses, typed by their English head word (Times, Party, Valley)."""
+    tokens, found = words.tokens, []
+    inside = [(g.start, g.end) for g in glosses]
+    heads = words.lexicon.latin_heads
+    index = 0
+    while index < len(tokens):
+        if index in used or index in words.covered or not _LATIN_CAPITALISED.fullmatch(tokens[index].text) or any(s <= tokens[index].start < e for s, e in inside):
+            index += 1
+            continue
+        end = index + 1
+        while end < len(tokens) and end - index < 6 and tokens[end].joined and _LATIN_CAPITALISED.fullmatch(tokens[end].text) and end not in words.covered:
+            end += 1
+        typed = heads.get(tokens[end - 1].text.lower())
+        if typed and end - index >= 2:
+            found.append(CueCandidate(
+                tokens[index].start, tokens[end - 1].end, typed, tuple(t.text for t in tokens[index:end]), tuple(t.folded for t in tokens[index:end]),
+                "latin", "org" if typed == "ORGANIZATION" else "place", confidence=0.7,
+            ))
+            used.update(range(index, end))
+        index = end
+    return found
+
+
+def find_cue_candidates(
+    text: str,
+    tokens: Sequence[Token],
+    gazetteer_spans: Sequence[tuple[int, int, object]],
+    title_spans: Sequence[tuple[int, int, object]],
+    glosses: Sequence[Gloss],
+    gazetteer,
+    lexicon: CueLexicon,
+) -> list[CueCandidate]:
+    """Spans that cues mark as people, organisations or places the gazetteer does not know, in text order."""
+    starts = [t.start for t in tokens]
+    covered: dict[int, tuple[int, int, str, str]] = {}
+    for start, end, surface in gazetteer_spans:
+        entity = gazetteer.entities[surface.entity_id]
+        for index in range(bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)):
+            covered[index] = (start, end, entity.entity_id, entity.entity_type)
+    title_tokens = {i for start, end, _ in title_spans for i in range(bisect.bisect_left(starts, start), bisect.bisect_left(starts, end))}
+    words = _Words(tokens, lexicon, covered, {end for _, end, _ in title_spans}, title_tokens)
+    used: set[int] = set()
+    found = _after_titles(words, used)
+    found += _places(words, used, gazetteer)
+    found += _organisations(words, used, gazetteer)
+    found += _from_name_lists(words, used)
+    found += _latin_spans(text, words, used, glosses)
+    by_paren = {g.paren_start: g for g in glosses}
+    with_glosses = []
+    for candidate in found:
+        gloss = by_paren.get(candidate.end) or by_paren.get(candidate.end + 1 if text[candidate.end:candidate.end + 1] == " " else -1)
+        with_glosses.append(candidate if gloss is None else CueCandidate(**{**candidate.__dict__, "gloss": gloss}))
+    return sorted(with_glosses, key=lambda c: c.start)
