@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from uuid import UUID
@@ -13,16 +14,16 @@ import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.tasks import Task
+from prefect.utilities.annotations import quote
 
 from flows.params import IngestParameters
 from khanij import PIPELINE_VERSION
 from tasks import stages
-from tasks.discover import RunPlan, SourceFile, discover_source_files, plan_run, rejections_of
-from tasks.read import RawArticle, Rejection, read_article_file
+from tasks.discover import RunPlan, SourceFile, rejections_of
+from tasks.read import RawArticle, Rejection
 from tasks.report import RunSummary
-from tasks.translate import empty_catalog
-from tasks.validate import validate_batch
-from tasks.warehouse import FileOutcome, RunStaging, commit, new_run_id, read_dataset, recover, warehouse_lock
+from tasks.warehouse import RunStaging, new_run_id, warehouse_lock
 
 
 
@@ -43,9 +44,9 @@ def _warn(rejections: Sequence[Rejection]) -> None:
 def discover(source: Path, warehouse: Path, full_refresh: bool) -> RunPlan:
     """Repair what a crashed run left, then compare the source folder with the manifest: new, changed, deleted."""
     logger = get_run_logger()
-    for action in recover(warehouse):
+    plan, repairs = stages.plan_source(source, warehouse, full_refresh)
+    for action in repairs:
         logger.warning("recovery: %s", action)
-    plan = plan_run(discover_source_files(source), read_dataset(warehouse, "manifest"), full_refresh)
     logger.info("%d new, %d changed, %d unchanged, %d deleted files", len(plan.new), len(plan.changed), len(plan.unchanged), len(plan.deleted))
     _warn(rejections_of(plan.to_process))
     return plan
@@ -54,11 +55,7 @@ def discover(source: Path, warehouse: Path, full_refresh: bool) -> RunPlan:
 @task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=1)
 def read(batch: Sequence[SourceFile], source: Path, max_file_bytes: int) -> tuple[list[RawArticle], list[Rejection]]:
     """Read and decode a batch of files; unreadable ones become rejections."""
-    raws, rejected = [], []
-    for source_file in batch:
-        found, bad = read_article_file(source_file.path, source, max_file_bytes)
-        raws += found
-        rejected += bad
+    raws, rejected = stages.read_batch(batch, source, max_file_bytes)
     _warn(rejected)
     return raws, rejected
 
@@ -90,10 +87,9 @@ def translate(articles: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFra
 
 
 @task(cache_policy=NO_CACHE)
-def validate(articles: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFrame, run_id: str):
+def validate(articles: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFrame, run_id: str, version: str):
     """Check every row against its contract; failing rows go to quarantine."""
-    articles, mentions, events = stages.with_lineage(articles, mentions, events, run_id, PIPELINE_VERSION)
-    articles, mentions, events, quarantine = validate_batch(articles, mentions, events)
+    articles, mentions, events, quarantine = stages.validate_with_lineage(articles, mentions, events, run_id, version)
     for row in quarantine.iter_rows(named=True):
         get_run_logger().warning("quarantined a row of %s at stage validate: %s", row["source_file"], row["reason"])
     return articles, mentions, events, quarantine
@@ -102,15 +98,30 @@ def validate(articles: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFram
 @task(cache_policy=NO_CACHE)
 def write(staging: RunStaging, label: str, frames: dict[str, pl.DataFrame]) -> None:
     """Stage a batch's rows (invisible to readers until the commit)."""
-    staging.stage_batch(label, frames)
+    stages.stage_frames(staging, label, frames)
+
+
+def _quoted(stage: Task) -> Callable:
+    """Call a stage task with its arguments quoted, so Prefect does not walk every article of a batch looking for futures."""
+    def call(*args):
+        return stage(*(quote(arg) for arg in args))
+    return call
+
+
+# The flow's stages: the same batch sequence as the core runner (tasks.stages.process_batch), one task run per stage.
+FLOW_STAGES = stages.StageCalls(*(_quoted(t) for t in (read, clean, extract_entities, extract_events, translate, validate, write)))
 
 
 @task(cache_policy=NO_CACHE)
-def commit_run(warehouse: Path, staging: RunStaging, outcomes: list[FileOutcome], plan: RunPlan, catalog: pl.DataFrame,
-               parameters: IngestParameters) -> dict[str, int]:
+def process_batch(label: str, batch: Sequence[SourceFile], settings: stages.BatchSettings) -> stages.BatchOutcome:
+    """One batch through every stage on a Dask worker (each stage a task run of its own), staged for the commit."""
+    return stages.process_batch(label, batch, settings, FLOW_STAGES)
+
+
+@task(cache_policy=NO_CACHE)
+def commit_run(warehouse: Path, settings: stages.BatchSettings, ledger: stages.RunLedger, plan: RunPlan, parameters: IngestParameters) -> dict[str, int]:
     """Make the run visible in one step: every dataset's next version replaces the current one together."""
-    return commit(warehouse, staging, outcomes, plan.deleted, catalog, PIPELINE_VERSION,
-                  keep_deleted=parameters.on_deleted == "keep", full_refresh=parameters.full_refresh)
+    return stages.commit_run(warehouse, settings, ledger, plan, keep_deleted=parameters.on_deleted == "keep", full_refresh=parameters.full_refresh)
 
 
 @task(cache_policy=NO_CACHE)
@@ -138,9 +149,32 @@ def _advance(progress: UUID, done: int, total: int, what: str) -> None:
     update_progress_artifact(progress, round(100.0 * min(done, total) / max(total, 1), 1), description=what)
 
 
-def _batches(files: Sequence[SourceFile], size: int) -> Iterator[Sequence[SourceFile]]:
-    for start in range(0, len(files), size):
-        yield files[start:start + size]
+def _staged_batches(plan: RunPlan, settings: stages.BatchSettings, parameters: IngestParameters) -> Iterator[stages.BatchOutcome]:
+    """Every batch staged, in order of completion: one after another here, or in parallel on a Dask cluster."""
+    batches = stages.batches_of(plan.to_process, parameters.batch_size)
+    if parameters.runner == "sequential":
+        for label, batch in batches:
+            yield stages.process_batch(label, batch, settings, FLOW_STAGES)
+        return
+    from prefect.client.orchestration import get_client
+    from prefect.futures import as_completed
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect_dask import DaskTaskRunner
+
+    logging.getLogger("distributed").setLevel(logging.WARNING)  # the scheduler's INFO lines would drown the run's own log
+    if parameters.dask_address:
+        runner = DaskTaskRunner(address=parameters.dask_address)
+    else:
+        runner = DaskTaskRunner(cluster_kwargs={"n_workers": parameters.dask_workers, "threads_per_worker": 1, "processes": True,
+                                                "dashboard_address": ":0"})
+    # Workers must report to this run's Prefect server, also when it is the temporary one this process started
+    # (which no setting names): else each worker would start a temporary server of its own.
+    with get_client(sync_client=True) as client:
+        api_url = str(client.api_url)
+    with temporary_settings({PREFECT_API_URL: api_url}), runner:
+        futures = [runner.submit(process_batch, {"label": label, "batch": batch, "settings": settings}) for label, batch in batches]
+        for future in as_completed(futures):
+            yield future.result()
 
 
 @flow(name="ingest_articles", log_prints=False, validate_parameters=True)
@@ -161,42 +195,19 @@ def ingest_articles(parameters: IngestParameters | None = None) -> RunSummary:
         if plan.is_noop and not parameters.full_refresh:
             _advance(progress, 1, 1, "nothing new, changed or deleted")
             return report(summary)
-        written, docs_seen = [], []
-        articles_to_read = [f for f in plan.to_process if not f.rejection]
-        steps = -(-len(articles_to_read) // parameters.batch_size) + 1
-        _advance(progress, 0, steps, f"{len(articles_to_read)} files to read in {steps - 1} batches")
-        for number, batch in enumerate(_batches(articles_to_read, parameters.batch_size)):
-            with _timed(summary, "read"):
-                raws, read_rejected = read(batch, source_dir, parameters.max_file_bytes)
-            with _timed(summary, "clean"):
-                docs, clean_rejected = clean(raws, parameters.accept_languages)
-                docs_seen += docs
-                docs = stages.unique_articles(docs)
-            with _timed(summary, "extract entities"):
-                mentions, mention_records = extract_entities(docs)
-            with _timed(summary, "extract events"):
-                events = extract_events(docs, mention_records)
-            with _timed(summary, "translate"):
-                articles, events, catalog = translate(stages.articles_frame(docs), mentions, events)
-            with _timed(summary, "validate"):
-                articles, mentions, events, invalid = validate(articles, mentions, events, run_id)
-            quarantine = stages.quarantine_with_lineage(
-                pl.concat([stages.rejections_frame(read_rejected + clean_rejected), invalid]), run_id, PIPELINE_VERSION, run_date
-            )
-            with _timed(summary, "write"):
-                frames = {"articles": articles, "mentions": mentions, "events": events, "quarantine": quarantine}
-                write(staging, f"{number:06d}", frames)
-            written.append({**frames, "catalog": catalog})
-            _advance(progress, number + 1, steps, f"batch {number + 1} of {steps - 1} staged")
-
-        with _timed(summary, "write"):
-            rejected = stages.quarantine_with_lineage(stages.rejections_frame(rejections_of(plan.to_process)), run_id, PIPELINE_VERSION, run_date)
-            write(staging, "discover", {"quarantine": rejected})
-            written.append({"quarantine": rejected})
-            outcomes = stages.file_outcomes(plan.to_process, plan.hashes, docs_seen, *stages.accounted(written))
-            catalog = stages.concat_or_empty([w["catalog"] for w in written if "catalog" in w], empty_catalog())
-            dataset_rows = commit_run(warehouse_dir, staging, outcomes, plan, catalog, parameters)
+        settings = stages.BatchSettings(source_dir, staging, run_id, run_date, PIPELINE_VERSION, parameters.max_file_bytes,
+                                        tuple(parameters.accept_languages))
+        ledger = stages.RunLedger()
+        steps = -(-len([f for f in plan.to_process if not f.rejection]) // parameters.batch_size) + 1
+        _advance(progress, 0, steps, f"{steps - 1} batches to read ({parameters.runner} runner)")
+        for outcome in _staged_batches(plan, settings, parameters):
+            ledger.add(outcome)
+            _advance(progress, len(ledger.outcomes), steps, f"batch {len(ledger.outcomes)} of {steps - 1} staged")
+        for outcome in ledger.in_order():
+            summary.add_batch(outcome)
+        with _timed(summary, "commit"):
+            dataset_rows = commit_run(warehouse_dir, quote(settings), quote(ledger), quote(plan), parameters)
         _advance(progress, steps, steps, "committed")
-        summary.record(written, catalog, dataset_rows)
+        summary.finish(ledger.catalog(), stages.discover_quarantine(plan, settings), dataset_rows)
     with _timed(summary, "report"):
         return report(summary)

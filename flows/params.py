@@ -46,3 +46,17 @@ class IngestParameters(BaseModel):
         default_factory=lambda: ["hi"], min_length=1, title="Accepted languages",
         description="Articles whose main language is not in this list go to quarantine with their language as the reason (Marathi and Nepali share the Devanagari script with Hindi).",
     )
+    runner: Literal["sequential", "dask"] = Field(
+        "sequential", title="Runner",
+        description="'sequential' runs the batches one after another in the flow's process; 'dask' runs them in parallel on a Dask cluster "
+                    "(a local one of 'Dask workers' processes, or the one at 'Dask scheduler address'). Either way the run commits once, atomically.",
+    )
+    dask_address: str | None = Field(
+        None, title="Dask scheduler address",
+        description="With runner 'dask': the address of an existing Dask scheduler, e.g. tcp://10.0.0.5:8786 (its workers must see the source "
+                    "and warehouse folders at the same paths). Empty: start a local cluster for the run.",
+    )
+    dask_workers: int = Field(
+        2, ge=1, le=256, title="Dask workers",
+        description="With runner 'dask' and no scheduler address: worker processes of the local cluster (one thread each; one per core is best).",
+    )

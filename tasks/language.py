@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping
+from functools import lru_cache
 
 # Share of letters that must be in one script for the text to count as that script.
 DOMINANT_SHARE = 0.6
@@ -14,17 +15,25 @@ MIN_MARKER_LEAD = 3
 _WORD = re.compile(r"[\u0900-\u0963\u0966-\u097F]+")
 
 
+@lru_cache(maxsize=65536)
+def _script(char: str) -> str | None:
+    """'DEVANAGARI' or 'LATIN' for a letter of that script, else None."""
+    if not char.isalpha():
+        return None
+    name = unicodedata.name(char, "")
+    return "DEVANAGARI" if name.startswith("DEVANAGARI") else "LATIN" if name.startswith("LATIN") else None
+
+
 def detect_language(text: str, markers: Mapping[str, str]) -> str:
     """'hi', 'mr' or 'ne' for Devanagari-dominant text (by marker words), 'en' for Latin-dominant text, else 'und'."""
     devanagari = latin = 0
-    for char in text:
-        if not char.isalpha():
-            continue
-        name = unicodedata.name(char, "")
-        if name.startswith("DEVANAGARI"):
-            devanagari += 1
-        elif name.startswith("LATIN"):
-            latin += 1
+    # Counting distinct characters first: an article has a few hundred, and each is looked up once.
+    for char, count in Counter(text).items():
+        script = _script(char)
+        if script == "DEVANAGARI":
+            devanagari += count
+        elif script == "LATIN":
+            latin += count
     letters = devanagari + latin
     if letters == 0:
         return "und"

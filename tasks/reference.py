@@ -180,3 +180,99 @@ def load_event_lexicon(reference_dir: Path = REFERENCE_DIR):
 def load_language_markers(reference_dir: Path = REFERENCE_DIR) -> dict[str, str]:
     """Marker word -> language (hi, mr, ne)."""
     return {row["word"]: row["language"] for row in read_reference_csv("language_markers.csv", reference_dir)}
+
+
+@lru_cache(maxsize=None)
+def load_cue_lexicon(reference_dir: Path = REFERENCE_DIR):
+    """Cue words, personal names, loanwords, frequent words and ministries' portfolios for names nobody listed."""
+    from tasks.cues import build_cue_lexicon
+    from tasks.names import build_name_lexicon
+
+    gazetteer = load_gazetteer(reference_dir)
+    person_rows = [
+        (hindi, row["english"], row["kind"])
+        for row in read_reference_csv("person_names.csv", reference_dir)
+        for hindi in split_list(row["hindi"])
+    ]
+    particle_rows = [(h, row["english"]) for row in read_reference_csv("name_particles.csv", reference_dir) for h in split_list(row["hindi"])]
+    loan_rows = [(h, row["english"]) for row in read_reference_csv("english_loanwords.csv", reference_dir) for h in split_list(row["hindi"])]
+    cue_rows = read_reference_csv("cues.csv", reference_dir)
+    # Hindi words with a fixed English form inside names (राष्ट्रीय -> National) render like loanwords.
+    loan_rows += [(h, row["english"]) for row in cue_rows if row["kind"] == "org_modifier" for h in split_list(row["word"])]
+    demonyms = {row["iso3"]: row["demonym_en"] for row in read_reference_csv("demonyms.csv", reference_dir)}
+    # Single-word names of listed places, countries and organisations, and country adjectives, inside new names.
+    place_rows = []
+    for row in read_reference_csv("countries.csv", reference_dir):
+        for hindi in split_list(row.get("name_hi")) + split_list(row.get("surfaces_hi")):
+            if " " not in hindi:
+                place_rows.append((hindi, row["name_en"]))
+        for hindi in split_list(row.get("adjectives_hi")):
+            place_rows.append((hindi, demonyms.get(row["iso3"], row["name_en"])))
+    for name in ("locations.csv", "organizations.csv"):
+        for row in read_reference_csv(name, reference_dir):
+            # Inside a longer name an organisation goes by its acronym where it has one ('BJP Parliamentary Board').
+            latin = split_list(row.get("surfaces_latin"))
+            english = latin[0] if latin and latin[0].isupper() else row["name_en"]
+            place_rows += [(hindi, english) for hindi in split_list(row.get("surfaces_hi")) if " " not in hindi]
+    names = build_name_lexicon([(h, e) for h, e, _ in person_rows], particle_rows, loan_rows, place_rows, gazetteer.fold)
+    portfolios = []
+    for row in read_reference_csv("roles.csv", reference_dir):
+        if row["kind"] == "minister" and row["title_en"].endswith(" Minister") and not row["title_en"].startswith(("Union", "Deputy")):
+            portfolios += [(title[: -len(" मंत्री")], row["title_en"][: -len(" Minister")]) for title in split_list(row["title_hi"]) if title.endswith(" मंत्री")]
+    function_words = [row["word"] for row in read_reference_csv("function_words.csv", reference_dir)]
+    common = [row["word"] for row in read_reference_csv("common_words.csv", reference_dir)]
+    boilerplate = [row["phrase"] for row in read_reference_csv("boilerplate.csv", reference_dir)]
+    return build_cue_lexicon(
+        cue_rows, person_rows, [h for h, _ in particle_rows], [h for h, _ in loan_rows],
+        common, function_words, portfolios, names, demonyms, gazetteer.variants, boilerplate,
+    )
+
+
+SYNTH_DIR = REFERENCE_DIR.parent / "synth"
+
+
+@lru_cache(maxsize=None)
+def load_synth_material(reference_dir: Path = REFERENCE_DIR, synth_dir: Path = SYNTH_DIR):
+    """Sentence templates (data/synth/) and the gazetteer names, months and money words that fill them."""
+    from tasks.synth import SynthMaterial
+
+    templates: dict[str, list[str]] = {}
+    publishers = []
+    for row in read_reference_csv("sentences.csv", synth_dir):
+        if row["kind"] == "publisher":
+            name, site = split_list(row["template"])
+            publishers.append((name, site))
+        else:
+            templates.setdefault(row["kind"], []).append(row["template"])
+    countries = tuple(
+        (row["name_hi"], row["name_en"]) for row in read_reference_csv("countries.csv", reference_dir)
+        if row.get("sovereign", "true").strip().lower() != "false" and row.get("name_hi")
+    )
+
+    def first_hindi(name: str) -> list[tuple[str, str]]:
+        rows = read_reference_csv(name, reference_dir)
+        return [(split_list(row["surfaces_hi"])[0], row["name_en"]) for row in rows if split_list(row.get("surfaces_hi"))]
+
+    months = read_reference_csv("months.csv", reference_dir)
+    # Written-out Hindi month names only: abbreviations (with ॰) are rare in running text.
+    months_hi = tuple(tuple(r["name"] for r in months if r["language"] == "hi" and int(r["month"]) == m and "॰" not in r["name"]) for m in range(1, 13))
+    months_en = tuple(next(r["name"] for r in months if r["language"] == "en" and int(r["month"]) == m) for m in range(1, 13))
+    scales = tuple(r["word"] for r in read_reference_csv("number_scales.csv", reference_dir)
+                   if not r["word"].isascii() and r.get("ambiguous") != "yes" and float(r["multiplier"]) >= 1e5)
+    currencies = tuple(r["word"] for r in read_reference_csv("currencies.csv", reference_dir)
+                       if r["position"] == "after" and not r["word"].isascii())
+    return SynthMaterial(
+        templates={kind: tuple(items) for kind, items in templates.items()},
+        publishers=tuple(publishers),
+        countries=countries,
+        people=tuple(first_hindi("people.csv")),
+        roles=tuple(split_list(r["title_hi"])[0] for r in read_reference_csv("roles.csv", reference_dir)
+                    if r["kind"] in ("head_of_state", "head_of_government", "minister", "diplomat", "official")),
+        organizations=tuple(h for h, _ in first_hindi("organizations.csv")),
+        places=tuple(h for h, _ in first_hindi("locations.csv")),
+        commodities=tuple(h for h, _ in first_hindi("commodities.csv")),
+        months_hi=months_hi,
+        months_en=months_en,
+        scales=scales,
+        currencies=currencies,
+    )

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+REPORT_ROWS = 1000  # rows of the events and entities tables in a report: enough to read, bounded whatever the run's size
+
 
 @dataclass
 class RunSummary:
@@ -29,12 +31,34 @@ class RunSummary:
     quarantine_reasons: list[dict] = field(default_factory=list)
     new_events: list[dict] = field(default_factory=list)
     new_entities: list[dict] = field(default_factory=list)
+    _entity_mentions: list[pl.DataFrame] = field(default_factory=list, repr=False)
 
     def plan(self, plan) -> None:
         """Count what discovery found: new, changed, unchanged and deleted files."""
         self.files_new, self.files_changed = len(plan.new), len(plan.changed)
         self.files_unchanged, self.files_deleted = len(plan.unchanged), len(plan.deleted)
         self.files_seen = self.files_new + self.files_changed + self.files_unchanged
+
+    def add_batch(self, outcome) -> None:
+        """Count what one staged batch (a tasks.stages.BatchOutcome) wrote, and add its time per stage."""
+        self.articles += outcome.articles
+        self.mentions += outcome.mentions
+        self.events += outcome.events
+        self.quarantine_reasons += quarantine_digest(outcome.quarantine)
+        self.new_events += outcome.new_events[: max(0, REPORT_ROWS - len(self.new_events))]
+        self._entity_mentions.append(outcome.entity_mentions)
+        for stage, seconds in outcome.stage_seconds.items():
+            self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + seconds
+
+    def finish(self, catalog: pl.DataFrame, discover_quarantine: pl.DataFrame, dataset_rows: dict[str, int]) -> None:
+        """Close the counts after the commit: entities mentioned, quarantined files, rows per dataset."""
+        self.quarantine_reasons = quarantine_digest(discover_quarantine) + self.quarantine_reasons
+        self.dataset_rows = dataset_rows
+        if self._entity_mentions and catalog.height:
+            counts = pl.concat(self._entity_mentions).group_by("entity_id").agg(pl.col("mentions").sum())
+            self.new_entities = _top_entities(catalog, counts)
+        self.entities = catalog["entity_id"].n_unique()
+        self.quarantined = len(self.quarantine_reasons)
 
     def record(self, written: list[dict[str, pl.DataFrame]], catalog: pl.DataFrame, dataset_rows: dict[str, int]) -> None:
         """Count what the run's batches wrote."""
@@ -122,9 +146,15 @@ def event_digest(events: pl.DataFrame, articles: pl.DataFrame) -> list[dict]:
 
 def entity_digest(catalog: pl.DataFrame, mentions: pl.DataFrame) -> list[dict]:
     """Entities this run mentions, with how often."""
-    counts = mentions.group_by("entity_id").agg(mentions=pl.len())
+    return _top_entities(catalog, mentions.group_by("entity_id").agg(mentions=pl.len()))
+
+
+def _top_entities(catalog: pl.DataFrame, counts: pl.DataFrame) -> list[dict]:
+    """The REPORT_ROWS most mentioned entities, by type and name."""
     return (
-        catalog.join(counts, on="entity_id", how="left")
+        catalog.unique("entity_id", keep="last", maintain_order=True)
+        .join(counts, on="entity_id", how="left")
+        .sort("mentions", "entity_id", descending=[True, False], nulls_last=True).head(REPORT_ROWS)
         .select("entity_id", "entity_type", "name_en", "iso3", "country_iso3", "mentions")
         .sort("entity_type", "name_en")
         .to_dicts()

@@ -27,6 +27,7 @@ import shutil
 import socket
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,10 +203,14 @@ class RunStaging:
             conform(dataset, frame).write_parquet(folder / f"batch-{label}.parquet")
             fault_point("stage-batch")
 
-    def staged(self, dataset: str) -> pl.DataFrame:
-        """All staged batches of a dataset."""
+    def staged_files(self, dataset: str) -> list[Path]:
+        """The staged batch files of a dataset, in batch order (never read all at once: a run may hold 100k articles)."""
         folder = self.path / "batches" / dataset
-        files = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+        return sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+
+    def staged(self, dataset: str) -> pl.DataFrame:
+        """All staged batches of a dataset in one frame (for tests and small runs; the commit streams instead)."""
+        files = self.staged_files(dataset)
         schema = polars_schema(DATASETS[dataset])
         return pl.concat([pl.read_parquet(f) for f in files]).cast(dict(schema)) if files else pl.DataFrame(schema=schema)
 
@@ -231,21 +236,86 @@ def arrow_table(frame: pl.DataFrame, dataset: str, with_partition: bool = True) 
     return table.cast(arrow_schema(dataset, with_partition=with_partition))
 
 
-def _write_partition(frame: pl.DataFrame, dataset: str, folder: Path, run_id: str) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    pq.write_table(arrow_table(frame, dataset, with_partition=False), folder / f"part-{run_id}-0.parquet", compression="zstd")
-    fault_point("write-partition")
+# Rows buffered per dataset before the largest partitions are flushed as row groups: memory stays flat
+# whatever the size of the run, and row groups stay large enough to read fast.
+WRITE_BUDGET_BYTES = 64 << 20
+READ_BATCH_ROWS = 50_000
+FSYNC_THREADS = 8
 
 
-def _write_dataset(frame: pl.DataFrame, dataset: str, target: Path, run_id: str) -> None:
-    """Write a whole dataset, one file per partition."""
-    target.mkdir(parents=True, exist_ok=True)
-    key = PARTITION_KEYS[dataset]
-    if key is None:
-        _write_partition(frame, dataset, target, run_id)
-        return
-    for (value,), part in frame.partition_by(key, as_dict=True, maintain_order=True).items():
-        _write_partition(part, dataset, target / f"{key}={_partition_text(value)}", run_id)
+class _PartitionWriters:
+    """Writes a dataset's rows as one Parquet file per partition, streaming: rows arrive in any order of partitions.
+
+    Rows are buffered up to a memory budget, then converted to Arrow in one go and appended to each partition's
+    file as a row group: the conversion costs the same for one partition or a hundred.
+    """
+
+    def __init__(self, dataset: str, target: Path, run_id: str, budget_bytes: int | None = None) -> None:
+        self.dataset, self.target, self.run_id = dataset, target, run_id
+        self.budget = WRITE_BUDGET_BYTES if budget_bytes is None else budget_bytes
+        self.key = PARTITION_KEYS[dataset]
+        self.pending: list[pl.DataFrame] = []
+        self.pending_bytes = 0
+        self.writers: dict[str | None, pq.ParquetWriter] = {}
+        self.file_schema = arrow_schema(dataset, with_partition=False)
+        target.mkdir(parents=True, exist_ok=True)
+
+    def add(self, frame: pl.DataFrame) -> None:
+        """Buffer rows; write them out when the buffer is over budget."""
+        if not frame.height:
+            return
+        self.pending.append(frame)
+        self.pending_bytes += frame.estimated_size()
+        if self.pending_bytes > self.budget:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.pending:
+            return
+        frame = pl.concat([conform(self.dataset, f) for f in self.pending])
+        self.pending, self.pending_bytes = [], 0
+        if self.key is None:
+            self._writer(None).write_table(frame.to_arrow().cast(self.file_schema))
+            return
+        # Stable sort: within a partition, rows keep the order they arrived in (kept rows before new ones).
+        frame = frame.sort(self.key, maintain_order=True)
+        table = frame.drop(self.key).to_arrow().cast(self.file_schema)
+        offset = 0
+        for value, rows in frame.select(pl.col(self.key).rle()).unnest(self.key).select("value", "len").iter_rows():
+            self._writer(_partition_text(value)).write_table(table.slice(offset, rows))
+            offset += rows
+
+    def _writer(self, value: str | None) -> pq.ParquetWriter:
+        writer = self.writers.get(value)
+        if writer is None:
+            folder = self.target if value is None else self.target / f"{self.key}={value}"
+            folder.mkdir(parents=True, exist_ok=True)
+            writer = self.writers[value] = pq.ParquetWriter(folder / f"part-{self.run_id}-0.parquet", self.file_schema, compression="zstd")
+        return writer
+
+    def close(self) -> None:
+        """Write what is buffered and finish every file."""
+        self._flush()
+        for value in sorted(self.writers, key=str):
+            self.writers.pop(value).close()
+            fault_point("write-partition")
+
+    def __enter__(self) -> _PartitionWriters:
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is None:
+            self.close()
+            return
+        for writer in self.writers.values():  # the unfinished version is discarded by recover
+            writer.close()
+
+
+def _write_dataset(frames: Iterable[pl.DataFrame], dataset: str, target: Path, run_id: str) -> None:
+    """Write a whole dataset, one file per partition, from frames in any partition order."""
+    with _PartitionWriters(dataset, target, run_id) as writers:
+        for frame in frames:
+            writers.add(frame)
 
 
 def _partition_text(value: object) -> str:
@@ -260,47 +330,93 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
+def _iter_file(dataset: str, file: Path) -> Iterator[pl.DataFrame]:
+    """Rows of one committed file in slices, with the partition key from its folder, typed by the contract."""
+    key = PARTITION_KEYS[dataset]
+    options = {"partitioning": ds.partitioning(partition_schema(dataset), flavor="hive"), "partition_base_dir": str(file.parent.parent)} if key else {}
+    schema = polars_schema(DATASETS[dataset])
+    for batch in ds.dataset([str(file)], schema=arrow_schema(dataset), format="parquet", **options).to_batches(batch_size=READ_BATCH_ROWS):
+        if batch.num_rows:
+            yield pl.from_arrow(batch).cast(dict(schema))
+
+
+@dataclass(frozen=True)
+class _Incoming:
+    """A run's staged rows of one dataset, each article taken from the first batch that staged it."""
+
+    dataset: str
+    files: tuple[Path, ...]
+    first_file: pl.DataFrame  # article_id, file: the name of the one staged batch whose rows of that article count
+    row_key: tuple[str, ...]
+    fix: Callable[[pl.DataFrame], pl.DataFrame] | None = None
+
+    def frames(self, columns: Sequence[str] | None = None) -> Iterator[pl.DataFrame]:
+        """Staged rows file by file, filtered to the articles that file stands for, duplicates dropped."""
+        for file in self.files:
+            keep = self.first_file.filter(pl.col("file") == file.name).select("article_id")
+            if not keep.height:
+                continue
+            wanted = None if columns is None else sorted(set(columns) | set(self.row_key))
+            frame = pl.read_parquet(file, columns=wanted).join(keep, on="article_id", how="semi", maintain_order="left")
+            frame = frame.unique(list(self.row_key), keep="first", maintain_order=True)
+            yield self.fix(frame) if self.fix is not None and columns is None else frame
+
+    def partitions(self) -> set[str]:
+        """Partition values the incoming rows fall in."""
+        key = PARTITION_KEYS[self.dataset]
+        return {_partition_text(v) for frame in self.frames([key, "article_id"]) for v in frame[key].unique().to_list()}
+
+
+def _first_staged_files(staging: RunStaging, live: pl.DataFrame) -> pl.DataFrame:
+    """For every live article the run staged, the name of the first batch that holds it (batches are in order)."""
+    files = staging.staged_files("articles")
+    if not files:
+        return pl.DataFrame(schema={"article_id": pl.Utf8, "file": pl.Utf8})
+    ids = pl.concat([pl.read_parquet(f, columns=["article_id"]).with_columns(file=pl.lit(f.name)) for f in files])
+    return ids.unique("article_id", keep="first", maintain_order=True).join(live, on="article_id", how="semi")
+
+
 def _rewrite_dataset(
     dataset: str, old_version: Path | None, new_version: Path, run_id: str,
-    drop_ids: set[str], staged: pl.DataFrame, fix: Callable[[pl.DataFrame], pl.DataFrame] | None = None, fix_ids: set[str] = frozenset(),
+    drop_ids: set[str], incoming: _Incoming, fix: Callable[[pl.DataFrame], pl.DataFrame] | None = None, fix_ids: set[str] = frozenset(),
 ) -> None:
-    """Next version of an article dataset: untouched partitions linked, touched ones rewritten."""
-    key = PARTITION_KEYS[dataset]
+    """Next version of an article dataset: untouched partitions linked, touched ones rewritten, streaming."""
     target = new_version / dataset
     target.mkdir(parents=True, exist_ok=True)
-    staged_by_partition = {_partition_text(v): part for (v,), part in staged.partition_by(key, as_dict=True).items()} if staged.height else {}
-    old_files = _dataset_files(old_version, dataset)
     by_partition: dict[str, list[Path]] = {}
-    for file in old_files:
+    for file in _dataset_files(old_version, dataset):
         by_partition.setdefault(file.parent.name.split("=", 1)[1], []).append(file)
-    touched_ids = drop_ids | fix_ids
-    for value in sorted(set(by_partition) | set(staged_by_partition)):
-        files = by_partition.get(value, [])
-        incoming = staged_by_partition.get(value)
-        ids = _read_files(dataset, files, ["article_id"])["article_id"] if files else pl.Series([], dtype=pl.Utf8)
-        if incoming is None and not ids.is_in(list(touched_ids)).any():
+    touched_ids = pl.Series(sorted(drop_ids | fix_ids), dtype=pl.Utf8)
+    dropped = pl.Series(sorted(drop_ids), dtype=pl.Utf8)
+    arriving = incoming.partitions()
+    with _PartitionWriters(dataset, target, run_id) as writers:
+        for value in sorted(by_partition):
+            files = by_partition[value]
+            if value not in arriving and not _read_files(dataset, files, ["article_id"])["article_id"].is_in(touched_ids.implode()).any():
+                for file in files:
+                    _link_or_copy(file, target / file.parent.name / file.name)
+                continue
             for file in files:
-                _link_or_copy(file, target / file.parent.name / file.name)
-            continue
-        kept = _read_files(dataset, files).filter(~pl.col("article_id").is_in(list(drop_ids)))
-        if fix is not None:
-            kept = fix(kept)
-        rows = pl.concat([kept, incoming]) if incoming is not None else kept
-        if rows.height:
-            _write_partition(rows, dataset, target / f"{key}={value}", run_id)
+                for rows in _iter_file(dataset, file):
+                    kept = rows.filter(~pl.col("article_id").is_in(dropped.implode()))
+                    writers.add(fix(kept) if fix is not None and kept.height else kept)
+        for frame in incoming.frames():
+            writers.add(frame)
 
 
-def entities_table(catalog: pl.DataFrame, mentions: pl.DataFrame, articles: pl.DataFrame, run_id: str, version: str) -> pl.DataFrame:
+def entities_table(catalog: pl.DataFrame, mentions: pl.DataFrame | pl.LazyFrame, articles: pl.DataFrame | pl.LazyFrame,
+                   run_id: str, version: str) -> pl.DataFrame:
     """One row per entity mentioned anywhere in the warehouse, with article counts and first/last dates."""
     usage = (
-        mentions.select("entity_id", "article_id").unique()
-        .join(articles.select("article_id", "published_date"), on="article_id", how="left")
+        mentions.lazy().select("entity_id", "article_id").unique()
+        .join(articles.lazy().select("article_id", "published_date"), on="article_id", how="left")
         .group_by("entity_id")
         .agg(
             n_articles=pl.col("article_id").n_unique().cast(pl.Int32),
             first_seen=pl.col("published_date").min(),
             last_seen=pl.col("published_date").max(),
         )
+        .collect(engine="streaming")
     )
     return (
         catalog.unique("entity_id", keep="last", maintain_order=True)
@@ -343,8 +459,9 @@ def _fsync(path: Path) -> None:
 
 def _fsync_tree(folder: Path) -> None:
     """Flush a new version to disk before it is made visible (so a power cut cannot expose empty files)."""
-    for path in sorted(folder.rglob("*"), reverse=True):
-        _fsync(path)
+    # fsync waits on the disk, not the CPU: several at once overlap their waits.
+    with ThreadPoolExecutor(FSYNC_THREADS) as pool:
+        list(pool.map(_fsync, sorted(folder.rglob("*"), reverse=True)))
     _fsync(folder)
 
 
@@ -370,12 +487,11 @@ def commit(
     shutil.rmtree(new, ignore_errors=True)
     manifest = next_manifest(_read_files("manifest", _dataset_files(old, "manifest")), outcomes, deleted, keep_deleted, staging.run_id, version)
     sources = _sources_by_article(manifest)
-    live = set(sources["article_id"].to_list())
 
-    staged_articles = staging.staged("articles").unique("article_id", keep="first", maintain_order=True).filter(pl.col("article_id").is_in(list(live)))
-    replaced = set(staged_articles["article_id"].to_list())
+    first_file = _first_staged_files(staging, sources.select("article_id"))
+    replaced = set(first_file["article_id"].to_list())
     old_articles = _read_files("articles", _dataset_files(old, "articles"), ["article_id", "source_files"])
-    retracted = set(old_articles["article_id"].to_list()) - live
+    retracted = set(old_articles["article_id"].to_list()) - set(sources["article_id"].to_list())
     drop_ids = retracted | replaced
     # Articles whose set of source files changed (a copy added or deleted) are rewritten with the new set.
     checked = old_articles.join(sources, on="article_id", how="inner")
@@ -385,24 +501,24 @@ def commit(
         joined = frame.drop("source_files").join(sources, on="article_id", how="left")
         return joined.with_columns(source_files=pl.col("sources"), source_file=pl.col("sources").list.first()).drop("sources")
 
-    _rewrite_dataset("articles", old, new, staging.run_id, drop_ids, with_sources(staged_articles), with_sources, moved)
+    staged_articles = _Incoming("articles", tuple(staging.staged_files("articles")), first_file, ("article_id",), with_sources)
+    _rewrite_dataset("articles", old, new, staging.run_id, drop_ids, staged_articles, with_sources, moved)
     fault_point("version-dataset")
-    for dataset, row_key in (("mentions", ["article_id", "start", "end", "entity_id"]), ("events", ["event_id"])):
-        staged_rows = staging.staged(dataset).filter(pl.col("article_id").is_in(list(replaced))).unique(row_key, keep="first", maintain_order=True)
-        _rewrite_dataset(dataset, old, new, staging.run_id, drop_ids, staged_rows)
+    for dataset, row_key in (("mentions", ("article_id", "start", "end", "entity_id")), ("events", ("event_id",))):
+        _rewrite_dataset(dataset, old, new, staging.run_id, drop_ids, _Incoming(dataset, tuple(staging.staged_files(dataset)), first_file, row_key))
         fault_point("version-dataset")
 
-    articles = _read_files("articles", _dataset_files(new, "articles"), ["article_id", "published_date"])
-    mentions = _read_files("mentions", _dataset_files(new, "mentions"), ["entity_id", "article_id"])
+    articles = _scan(new, "articles", ["article_id", "published_date"])
+    mentions = _scan(new, "mentions", ["entity_id", "article_id"])
     old_catalog = _read_files("entities", _dataset_files(old, "entities"), catalog.columns)
     entities = entities_table(pl.concat([old_catalog, catalog], how="vertical_relaxed"), mentions, articles, staging.run_id, version)
-    _write_dataset(entities, "entities", new / "entities", staging.run_id)
+    _write_dataset([entities], "entities", new / "entities", staging.run_id)
     fault_point("version-dataset")
 
     for file in _dataset_files(old, "quarantine"):
         _link_or_copy(file, new / "quarantine" / file.parent.name / file.name)
-    _write_dataset(staging.staged("quarantine"), "quarantine", new / "quarantine", staging.run_id)
-    _write_dataset(manifest, "manifest", new / "manifest", staging.run_id)
+    _write_dataset((pl.read_parquet(f) for f in staging.staged_files("quarantine")), "quarantine", new / "quarantine", staging.run_id)
+    _write_dataset([manifest], "manifest", new / "manifest", staging.run_id)
     fault_point("version-dataset")
 
     _fsync_tree(new)
@@ -416,6 +532,15 @@ def commit(
     shutil.rmtree(staging.path, ignore_errors=True)
     recover(root)
     return {dataset: _row_count(new, dataset) for dataset in DATASETS}
+
+
+def _scan(version: Path, dataset: str, columns: Sequence[str]) -> pl.LazyFrame:
+    """Some columns of a dataset version, lazily (the partition key is not among them)."""
+    files = _dataset_files(version, dataset)
+    schema = polars_schema(DATASETS[dataset])
+    if not files:
+        return pl.LazyFrame(schema={c: schema[c] for c in columns})
+    return pl.scan_parquet(files, hive_partitioning=False).select(columns).cast({c: schema[c] for c in columns})
 
 
 def _row_count(version: Path, dataset: str) -> int:

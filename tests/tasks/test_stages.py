@@ -45,3 +45,29 @@ def test_articles_in_other_languages_are_set_aside_with_the_language_named():
     assert docs == [] and "main language is 'en'" in rejected[0].reason
     docs, rejected = clean_batch([_raw("China eased its export controls.", name="english.txt")], accept_languages=("hi", "en"))
     assert [d.language for d in docs] == ["en"] and rejected == []
+
+
+def test_a_batch_is_staged_and_leaves_a_small_outcome_the_ledger_reads_in_batch_order(tmp_path):
+    from khanij import PIPELINE_VERSION
+    from tasks.discover import discover_source_files
+    from tasks.stages import BatchSettings, RunLedger, batches_of, process_batch
+    from tasks.warehouse import RunStaging
+
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.txt").write_text("date 2026-01-10\nभारत ने जापान के साथ 5 अरब डॉलर के समझौते किए।", encoding="utf-8")
+    (source / "b.txt").write_text("date 2026-02-11\nचीन ने रूस के साथ बातचीत की।", encoding="utf-8")
+    (source / "c.txt").write_bytes(b"")
+    staging = RunStaging(tmp_path / "wh", "20260101T000000Z-abcdef")
+    settings = BatchSettings(source, staging, staging.run_id, dt.date(2026, 3, 1), PIPELINE_VERSION, 5_000_000, ("hi",))
+    batches = list(batches_of(discover_source_files(source), 2))
+    assert [label for label, _ in batches] == ["000000", "000001"]
+    outcomes = [process_batch(label, files, settings) for label, files in batches]
+    assert [o.articles for o in outcomes] == [2, 0] and outcomes[1].quarantine["source_file"].to_list() == ["c.txt"]
+    assert {"read", "clean", "extract entities", "extract events", "translate", "validate", "write"} <= set(outcomes[0].stage_seconds)
+    assert [f.name for f in staging.staged_files("articles")] == ["batch-000000.parquet", "batch-000001.parquet"]
+    ledger = RunLedger()
+    for outcome in reversed(outcomes):  # batches may finish in any order on a parallel runner
+        ledger.add(outcome)
+    assert [o.label for o in ledger.in_order()] == ["000000", "000001"]
+    assert set(ledger.catalog()["entity_id"]) >= {"country:ind", "country:jpn", "country:chn", "country:rus"}

@@ -102,3 +102,22 @@ def test_one_writer_at_a_time_with_a_message_naming_the_holder(tmp_path):
     started = time.monotonic()
     with warehouse_lock(tmp_path, "run-three", 5):
         assert time.monotonic() - started < 1
+
+
+def test_commit_streams_batches_in_row_groups_and_the_first_batch_of_an_article_wins(tmp_path, monkeypatch):
+    import tasks.warehouse
+
+    monkeypatch.setattr(tasks.warehouse, "WRITE_BUDGET_BYTES", 1)  # flush after every frame: many row groups, same rows
+    recover(tmp_path)
+    staging = RunStaging(tmp_path, new_run_id())
+    files = {"a.txt": (A, JAN), "b.txt": (B, FEB), "c.txt": (C, JAN)}
+    for label, names in (("000000", ["a.txt", "b.txt"]), ("000001", ["c.txt", "a.txt"])):
+        rows = [{**_article(files[n][0], published=files[n][1]), "source_file": n, "source_files": [n]} for n in names]
+        mentions = [_mention(files[n][0]) | {"published_month": files[n][1].strftime("%Y-%m")} for n in names]
+        staging.stage_batch(label, {"articles": pl.DataFrame(rows), "mentions": pl.DataFrame(mentions)})
+    outcomes = [FileOutcome(name, "0" * 64, 1, 1, (a,), "ingested") for name, (a, _) in files.items()]
+    counts = commit(tmp_path, staging, outcomes, [], CATALOG, "0.1.0")
+    assert counts["articles"] == counts["mentions"] == 3, "the copy of A staged again by the second batch is not a second row"
+    january = next((tmp_path / "articles").glob("published_month=2026-01/*.parquet"))
+    assert pq.ParquetFile(january).metadata.num_row_groups == 2
+    assert pl.read_parquet(january)["article_id"].to_list() == [A, C], "rows keep the order they were staged in"

@@ -1,0 +1,59 @@
+"""The core pipeline without Prefect: the flow's batch sequence (tasks.stages.process_batch), batches in a process pool.
+
+For benchmarks (how much of a run is Prefect's) and for machines without a Prefect server. Same lock, same
+staging and the same single atomic commit as the flow, so both leave the same warehouse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from flows.params import IngestParameters
+from khanij import PIPELINE_VERSION
+from tasks import stages
+from tasks.report import RunSummary
+from tasks.warehouse import RunStaging, new_run_id, warehouse_lock
+
+
+def _process(job: tuple[str, list, stages.BatchSettings]) -> stages.BatchOutcome:
+    label, batch, settings = job
+    return stages.process_batch(label, batch, settings)
+
+
+def run_core(parameters: IngestParameters, workers: int = 1) -> RunSummary:
+    """Run the pipeline on parameters.source into parameters.warehouse, batches on `workers` processes; the run's summary."""
+    source_dir, warehouse_dir = Path(parameters.source).resolve(), Path(parameters.warehouse).resolve()
+    run_id = new_run_id()
+    summary = RunSummary(run_id, str(source_dir), str(warehouse_dir))
+    staging = RunStaging(warehouse_dir, run_id)
+    with warehouse_lock(warehouse_dir, run_id, parameters.lock_timeout_seconds):
+        started = time.perf_counter()
+        plan, _ = stages.plan_source(source_dir, warehouse_dir, parameters.full_refresh)
+        summary.stage_seconds["discover"] = time.perf_counter() - started
+        summary.plan(plan)
+        if plan.is_noop and not parameters.full_refresh:
+            return summary
+        settings = stages.BatchSettings(source_dir, staging, run_id, dt.datetime.now(dt.timezone.utc).date(), PIPELINE_VERSION,
+                                        parameters.max_file_bytes, tuple(parameters.accept_languages))
+        ledger = stages.RunLedger()
+        jobs = [(label, list(batch), settings) for label, batch in stages.batches_of(plan.to_process, parameters.batch_size)]
+        if workers > 1 and len(jobs) > 1:
+            # spawn, not fork: Polars' thread pool does not survive a fork.
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+                for outcome in pool.map(_process, jobs):
+                    ledger.add(outcome)
+        else:
+            for job in jobs:
+                ledger.add(_process(job))
+        for outcome in ledger.in_order():
+            summary.add_batch(outcome)
+        started = time.perf_counter()
+        rows = stages.commit_run(warehouse_dir, settings, ledger, plan, keep_deleted=parameters.on_deleted == "keep",
+                                 full_refresh=parameters.full_refresh)
+        summary.stage_seconds["commit"] = time.perf_counter() - started
+        summary.finish(ledger.catalog(), stages.discover_quarantine(plan, settings), rows)
+    return summary
