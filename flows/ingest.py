@@ -23,7 +23,7 @@ from tasks import stages
 from tasks.discover import RunPlan, SourceFile, rejections_of
 from tasks.read import RawArticle, Rejection
 from tasks.report import RunSummary
-from tasks.warehouse import RunStaging, new_run_id, warehouse_lock
+from tasks.warehouse import RunStaging, committed_row_counts, new_run_id, warehouse_lock
 
 
 
@@ -194,6 +194,7 @@ def ingest_articles(parameters: IngestParameters | None = None) -> RunSummary:
         summary.plan(plan)
         if plan.is_noop and not parameters.full_refresh:
             _advance(progress, 1, 1, "nothing new, changed or deleted")
+            summary.dataset_rows = committed_row_counts(warehouse_dir)
             return report(summary)
         settings = stages.BatchSettings(source_dir, staging, run_id, run_date, PIPELINE_VERSION, parameters.max_file_bytes,
                                         tuple(parameters.accept_languages))

@@ -545,3 +545,9 @@ def _scan(version: Path, dataset: str, columns: Sequence[str]) -> pl.LazyFrame:
 
 def _row_count(version: Path, dataset: str) -> int:
     return sum(pq.ParquetFile(f).metadata.num_rows for f in _dataset_files(version, dataset))
+
+
+def committed_row_counts(root: Path) -> dict[str, int]:
+    """Rows per dataset in the committed version (from Parquet footers; nothing is read)."""
+    version = current_version(root)
+    return {dataset: _row_count(version, dataset) if version else 0 for dataset in DATASETS}

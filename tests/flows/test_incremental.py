@@ -34,6 +34,7 @@ def test_second_run_with_nothing_new_writes_nothing(folders):
     before, version = snapshot(warehouse), (warehouse / "_current").resolve()
     summary = _run(source, warehouse)
     assert summary.files_unchanged == 2 and summary.articles == 0
+    assert summary.dataset_rows["articles"] == 2, "the report still shows what the warehouse holds"
     assert snapshot(warehouse) == before and (warehouse / "_current").resolve() == version
 
 
