@@ -222,13 +222,6 @@ def file_outcomes(files: Sequence[SourceFile], hashes: dict[str, str], docs: Seq
     return outcomes
 
 
-def accounted(written: Sequence[dict[str, pl.DataFrame]]) -> tuple[set[str], set[str]]:
-    """Article ids that passed validation and files with quarantined records, over a run's batches."""
-    valid = {i for w in written if "articles" in w for i in w["articles"]["article_id"].to_list()}
-    quarantined = {f for w in written for f in w["quarantine"]["source_file"].to_list()}
-    return valid, quarantined
-
-
 # ---- One batch, start to finish: the sequence the Prefect flow and the core runner share ----
 
 REPORT_ROWS = 1000  # events listed in a run report: enough to read, small whatever the run's size

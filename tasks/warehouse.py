@@ -236,9 +236,9 @@ def arrow_table(frame: pl.DataFrame, dataset: str, with_partition: bool = True) 
     return table.cast(arrow_schema(dataset, with_partition=with_partition))
 
 
-# Rows buffered per dataset before the largest partitions are flushed as row groups: memory stays flat
+# Rows buffered per dataset before they are flushed as row groups: memory stays flat
 # whatever the size of the run, and row groups stay large enough to read fast.
-WRITE_BUDGET_BYTES = 64 << 20
+WRITE_BUDGET_BYTES = 16 << 20
 READ_BATCH_ROWS = 50_000
 FSYNC_THREADS = 8
 
@@ -264,6 +264,7 @@ class _PartitionWriters:
         """Buffer rows; write them out when the buffer is over budget."""
         if not frame.height:
             return
+        frame = conform(self.dataset, frame)
         self.pending.append(frame)
         self.pending_bytes += frame.estimated_size()
         if self.pending_bytes > self.budget:
@@ -272,18 +273,23 @@ class _PartitionWriters:
     def _flush(self) -> None:
         if not self.pending:
             return
-        frame = pl.concat([conform(self.dataset, f) for f in self.pending])
+        frame = pl.concat(self.pending, rechunk=False)
         self.pending, self.pending_bytes = [], 0
         if self.key is None:
             self._writer(None).write_table(frame.to_arrow().cast(self.file_schema))
-            return
-        # Stable sort: within a partition, rows keep the order they arrived in (kept rows before new ones).
-        frame = frame.sort(self.key, maintain_order=True)
-        table = frame.drop(self.key).to_arrow().cast(self.file_schema)
-        offset = 0
-        for value, rows in frame.select(pl.col(self.key).rle()).unnest(self.key).select("value", "len").iter_rows():
-            self._writer(_partition_text(value)).write_table(table.slice(offset, rows))
-            offset += rows
+        else:
+            # Stable sort: within a partition, rows keep the order they arrived in (kept rows before new ones).
+            frame = frame.sort(self.key, maintain_order=True)
+            runs = frame.select(pl.col(self.key).rle()).unnest(self.key).select("value", "len").rows()
+            table = frame.drop(self.key).to_arrow().cast(self.file_schema)
+            del frame
+            offset = 0
+            for value, rows in runs:
+                self._writer(_partition_text(value)).write_table(table.slice(offset, rows))
+                offset += rows
+            del table
+        # Arrow's allocator keeps freed pages for reuse; handing them back keeps the process's memory flat.
+        pa.default_memory_pool().release_unused()
 
     def _writer(self, value: str | None) -> pq.ParquetWriter:
         writer = self.writers.get(value)
