@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import queue
+import threading
 import time
+from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -22,6 +26,51 @@ from tasks.warehouse import RunStaging, new_run_id, warehouse_lock
 def _process(job: tuple[str, list, stages.BatchSettings]) -> stages.BatchOutcome:
     label, batch, settings = job
     return stages.process_batch(label, batch, settings)
+
+
+def _feed(pool: ProcessPoolExecutor, pending: deque, lock: threading.Lock, done: queue.Queue) -> None:
+    """Hand one helper process batches from the back of the queue, one at a time, until none is left."""
+    while True:
+        with lock:
+            if not pending:
+                return
+            job = pending.pop()
+        try:
+            done.put(pool.submit(_process, job).result())
+        except BaseException as error:  # handed to the caller, which raises it
+            done.put(error)
+            return
+
+
+def _run_jobs(jobs: list[tuple[str, list, stages.BatchSettings]], workers: int) -> Iterator[stages.BatchOutcome]:
+    """Every batch processed, in order of completion: this process takes batches from the front, `workers - 1` helpers from the back.
+
+    This process has everything imported already, so it works at once while the helpers start up (spawn, not fork:
+    Polars' thread pool does not survive a fork); a helper gets its next batch the moment it hands one back.
+    """
+    pending, lock, done = deque(jobs), threading.Lock(), queue.Queue()
+
+    def finished() -> Iterator[stages.BatchOutcome]:
+        while not done.empty():
+            outcome = done.get()
+            if isinstance(outcome, BaseException):
+                raise outcome
+            yield outcome
+
+    with ProcessPoolExecutor(max(workers - 1, 1), mp_context=multiprocessing.get_context("spawn")) as pool:
+        feeders = [threading.Thread(target=_feed, args=(pool, pending, lock, done), daemon=True) for _ in range(workers - 1)]
+        for feeder in feeders:
+            feeder.start()
+        while True:
+            with lock:
+                job = pending.popleft() if pending else None
+            if job is None:
+                break
+            yield _process(job)
+            yield from finished()
+        for feeder in feeders:
+            feeder.join()
+        yield from finished()
 
 
 def run_core(parameters: IngestParameters, workers: int = 1) -> RunSummary:
@@ -41,14 +90,8 @@ def run_core(parameters: IngestParameters, workers: int = 1) -> RunSummary:
                                         parameters.max_file_bytes, tuple(parameters.accept_languages))
         ledger = stages.RunLedger()
         jobs = [(label, list(batch), settings) for label, batch in stages.batches_of(plan.to_process, parameters.batch_size)]
-        if workers > 1 and len(jobs) > 1:
-            # spawn, not fork: Polars' thread pool does not survive a fork.
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-                for outcome in pool.map(_process, jobs):
-                    ledger.add(outcome)
-        else:
-            for job in jobs:
-                ledger.add(_process(job))
+        for outcome in _run_jobs(jobs, workers):
+            ledger.add(outcome)
         for outcome in ledger.in_order():
             summary.add_batch(outcome)
         started = time.perf_counter()

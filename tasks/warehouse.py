@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -508,11 +509,16 @@ def commit(
         return joined.with_columns(source_files=pl.col("sources"), source_file=pl.col("sources").list.first()).drop("sources")
 
     staged_articles = _Incoming("articles", tuple(staging.staged_files("articles")), first_file, ("article_id",), with_sources)
-    _rewrite_dataset("articles", old, new, staging.run_id, drop_ids, staged_articles, with_sources, moved)
-    fault_point("version-dataset")
-    for dataset, row_key in (("mentions", ("article_id", "start", "end", "entity_id")), ("events", ("event_id",))):
-        _rewrite_dataset(dataset, old, new, staging.run_id, drop_ids, _Incoming(dataset, tuple(staging.staged_files(dataset)), first_file, row_key))
-        fault_point("version-dataset")
+    rewrites = [
+        partial(_rewrite_dataset, "articles", old, new, staging.run_id, drop_ids, staged_articles, with_sources, moved),
+        *(partial(_rewrite_dataset, dataset, old, new, staging.run_id, drop_ids, _Incoming(dataset, tuple(staging.staged_files(dataset)), first_file, row_key))
+          for dataset, row_key in (("mentions", ("article_id", "start", "end", "entity_id")), ("events", ("event_id",)))),
+    ]
+    # The three datasets are independent; Parquet encoding and compression release the GIL, so they overlap.
+    with ThreadPoolExecutor(len(rewrites)) as pool:
+        for done in [pool.submit(rewrite) for rewrite in rewrites]:
+            done.result()
+            fault_point("version-dataset")
 
     articles = _scan(new, "articles", ["article_id", "published_date"])
     mentions = _scan(new, "mentions", ["entity_id", "article_id"])
