@@ -276,3 +276,15 @@ def load_synth_material(reference_dir: Path = REFERENCE_DIR, synth_dir: Path = S
         scales=scales,
         currencies=currencies,
     )
+
+
+@lru_cache(maxsize=None)
+def load_press_names(reference_dir: Path = REFERENCE_DIR):
+    """Press spellings of personal-name words (press_names.csv, then person_names.csv's English words) with their origin."""
+    from tasks.names import build_press_names
+
+    rows = [(row["english"], row["origin"]) for row in read_reference_csv("press_names.csv", reference_dir)]
+    for row in read_reference_csv("person_names.csv", reference_dir):
+        if row.get("kind") in ("given", "surname"):
+            rows += [(word, "") for word in row["english"].split()]
+    return build_press_names(rows)

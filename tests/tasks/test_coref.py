@@ -17,8 +17,8 @@ def _people(text):
 def test_a_later_surname_links_to_the_full_name():
     people = _people("उद्योगपति रघुवीर खंडेलवाल ने कहा। बाद में खंडेलवाल ने इनकार किया।")
     assert people == [
-        ("रघुवीर खंडेलवाल", "person:raghuvir-khandelval", "cue"),
-        ("खंडेलवाल", "person:raghuvir-khandelval", "coreference"),
+        ("रघुवीर खंडेलवाल", "person:raghuvir-khandelwal", "cue"),
+        ("खंडेलवाल", "person:raghuvir-khandelwal", "coreference"),
     ]
 
 

@@ -23,7 +23,7 @@ def found():
 
 
 def test_a_title_before_a_name_makes_a_person_and_the_name_stops_at_the_postposition(found):
-    assert found("विदेश मंत्री कमलेश्वर त्रिवेदानी ने कहा।") == [("cue", "PERSON", "कमलेश्वर त्रिवेदानी", "Kamleshvar Trivedani")]
+    assert found("विदेश मंत्री कमलेश्वर त्रिवेदानी ने कहा।") == [("cue", "PERSON", "कमलेश्वर त्रिवेदानी", "Kamleshwar Trivedani")]
 
 
 def test_a_title_covers_two_names_joined_by_and(found):
