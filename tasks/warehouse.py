@@ -411,20 +411,31 @@ def _rewrite_dataset(
             writers.add(frame)
 
 
-def entities_table(catalog: pl.DataFrame, mentions: pl.DataFrame | pl.LazyFrame, articles: pl.DataFrame | pl.LazyFrame,
-                   run_id: str, version: str) -> pl.DataFrame:
-    """One row per entity mentioned anywhere in the warehouse, with article counts and first/last dates."""
-    usage = (
-        mentions.lazy().select("entity_id", "article_id").unique()
-        .join(articles.lazy().select("article_id", "published_date"), on="article_id", how="left")
+def entity_usage(mention_parts: Iterable[pl.DataFrame | pl.LazyFrame], articles: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """Per entity: articles mentioning it and their first/last dates, from mentions given in parts that share no article.
+
+    Each part is reduced on its own, so memory follows the largest part (a partition), not the warehouse.
+    """
+    dates = articles.lazy().select("article_id", "published_date").collect()
+    per_part = [
+        part.lazy().select("entity_id", "article_id").unique()
+        .join(dates.lazy(), on="article_id", how="left")
         .group_by("entity_id")
-        .agg(
-            n_articles=pl.col("article_id").n_unique().cast(pl.Int32),
-            first_seen=pl.col("published_date").min(),
-            last_seen=pl.col("published_date").max(),
-        )
-        .collect(engine="streaming")
+        .agg(n_articles=pl.len(), first_seen=pl.col("published_date").min(), last_seen=pl.col("published_date").max())
+        .collect()
+        for part in mention_parts
+    ]
+    if not per_part:
+        return pl.DataFrame(schema={"entity_id": pl.Utf8, "n_articles": pl.Int32, "first_seen": pl.Date, "last_seen": pl.Date})
+    return (
+        pl.concat(per_part)
+        .group_by("entity_id")
+        .agg(n_articles=pl.col("n_articles").sum().cast(pl.Int32), first_seen=pl.col("first_seen").min(), last_seen=pl.col("last_seen").max())
     )
+
+
+def entities_table(catalog: pl.DataFrame, usage: pl.DataFrame, run_id: str, version: str) -> pl.DataFrame:
+    """One row per entity mentioned anywhere in the warehouse (see entity_usage), with its catalog entry."""
     return (
         catalog.unique("entity_id", keep="last", maintain_order=True)
         .join(usage, on="entity_id", how="inner")
@@ -520,10 +531,14 @@ def commit(
             done.result()
             fault_point("version-dataset")
 
-    articles = _scan(new, "articles", ["article_id", "published_date"])
-    mentions = _scan(new, "mentions", ["entity_id", "article_id"])
+    # An article's mentions all sit in its published_month partition: partitions share no article.
+    partitions: dict[Path, list[Path]] = {}
+    for file in _dataset_files(new, "mentions"):
+        partitions.setdefault(file.parent, []).append(file)
+    usage = entity_usage((_scan_files(files, "mentions", ["entity_id", "article_id"]) for files in partitions.values()),
+                         _scan(new, "articles", ["article_id", "published_date"]))
     old_catalog = _read_files("entities", _dataset_files(old, "entities"), catalog.columns)
-    entities = entities_table(pl.concat([old_catalog, catalog], how="vertical_relaxed"), mentions, articles, staging.run_id, version)
+    entities = entities_table(pl.concat([old_catalog, catalog], how="vertical_relaxed"), usage, staging.run_id, version)
     _write_dataset([entities], "entities", new / "entities", staging.run_id)
     fault_point("version-dataset")
 
@@ -548,7 +563,11 @@ def commit(
 
 def _scan(version: Path, dataset: str, columns: Sequence[str]) -> pl.LazyFrame:
     """Some columns of a dataset version, lazily (the partition key is not among them)."""
-    files = _dataset_files(version, dataset)
+    return _scan_files(_dataset_files(version, dataset), dataset, columns)
+
+
+def _scan_files(files: Sequence[Path], dataset: str, columns: Sequence[str]) -> pl.LazyFrame:
+    """Some columns of some files of a dataset, lazily (the partition key is not among them)."""
     schema = polars_schema(DATASETS[dataset])
     if not files:
         return pl.LazyFrame(schema={c: schema[c] for c in columns})

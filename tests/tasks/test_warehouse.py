@@ -10,7 +10,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from tasks.translate import empty_catalog
-from tasks.warehouse import FileOutcome, RunStaging, WarehouseLocked, commit, current_version, new_run_id, read_dataset, recover, warehouse_lock
+from tasks.warehouse import (
+    FileOutcome, RunStaging, WarehouseLocked, commit, current_version, entity_usage, new_run_id, read_dataset, recover, warehouse_lock,
+)
 from tests.tasks.test_validate import _article, _mention
 
 CATALOG = pl.DataFrame([{"entity_id": "country:ind", "entity_type": "COUNTRY", "name_en": "India", "name_hi": "भारत",
@@ -121,3 +123,13 @@ def test_commit_streams_batches_in_row_groups_and_the_first_batch_of_an_article_
     january = next((tmp_path / "articles").glob("published_month=2026-01/*.parquet"))
     assert pq.ParquetFile(january).metadata.num_row_groups == 2
     assert pl.read_parquet(january)["article_id"].to_list() == [A, C], "rows keep the order they were staged in"
+
+
+def test_entity_usage_adds_up_partitions_into_article_counts_and_date_ranges():
+    articles = pl.DataFrame({"article_id": ["a1", "a2", "a3"], "published_date": [dt.date(2024, 1, 5), dt.date(2024, 2, 1), dt.date(2024, 2, 9)]})
+    january = pl.DataFrame({"entity_id": ["country:IND", "country:IND", "person:x"], "article_id": ["a1", "a1", "a1"]})
+    february = pl.DataFrame({"entity_id": ["country:IND", "country:IND"], "article_id": ["a2", "a3"]})
+    usage = {row["entity_id"]: row for row in entity_usage([january, february], articles).iter_rows(named=True)}
+    assert usage["country:IND"]["n_articles"] == 3  # a1 counted once though mentioned twice
+    assert (usage["country:IND"]["first_seen"], usage["country:IND"]["last_seen"]) == (dt.date(2024, 1, 5), dt.date(2024, 2, 9))
+    assert usage["person:x"]["n_articles"] == 1
