@@ -159,9 +159,13 @@ def _staged_batches(plan: RunPlan, settings: stages.BatchSettings, parameters: I
     from prefect.client.orchestration import get_client
     from prefect.futures import as_completed
     from prefect.settings import PREFECT_API_URL, temporary_settings
+    import dask
     from prefect_dask import DaskTaskRunner
 
     logging.getLogger("distributed").setLevel(logging.WARNING)  # the scheduler's INFO lines would drown the run's own log
+    # Dask's statistical profiler samples every worker thread's stack 100 times a second, under the GIL: for
+    # pure-Python stages that is time taken from the work. A local cluster's workers inherit this setting.
+    dask.config.set({"distributed.worker.profile.enabled": False})
     if parameters.dask_address:
         runner = DaskTaskRunner(address=parameters.dask_address)
     else:
