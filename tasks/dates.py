@@ -24,7 +24,9 @@ SPACE = r"[^\S\n]"
 # A number is not a piece of a longer one ("12025", "3.2025", "1,2025").
 NUMBER_START = rf"(?<!\w)(?<!{LETTER})(?<!\d[.,])"
 NUMBER_END = r"(?!\d)(?![.,]\d)"
-DIGIT_RUN = re.compile(r"\d+")
+# The first digit of each run of digits. The lookbehind stands after the digit so that the pattern starts with a
+# character class, which the regex engine skips to quickly: twice as fast as r"\d+" on Hindi text.
+DIGIT_RUN_START = re.compile(r"\d(?<!\d\d)")
 
 YEAR_MIN, YEAR_MAX = 1900, 2099  # bare four-digit numbers read as years
 FULL_YEAR_MIN, FULL_YEAR_MAX = 1000, 2999  # years beside a day or month
@@ -104,9 +106,15 @@ def keyword_automaton(words: Iterable[str]) -> ahocorasick.Automaton | None:
     return automaton
 
 
+@lru_cache(maxsize=4)
+def _digit_run_starts(text: str) -> tuple[int, ...]:
+    """Where each run of digits starts; cached because dates and then amounts are looked for in the same text."""
+    return tuple(match.start() for match in DIGIT_RUN_START.finditer(text))
+
+
 def candidate_starts(text: str, keywords: ahocorasick.Automaton | None) -> list[int]:
     """Offsets where a mention may start: each run of digits and each keyword hit, in order."""
-    starts = {match.start() for match in DIGIT_RUN.finditer(text)}
+    starts = set(_digit_run_starts(text))
     if keywords is not None:
         starts.update(end - length + 1 for end, length in keywords.iter(text))
     return sorted(starts)

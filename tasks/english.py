@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
+
+_NEEDS_ARTICLE = re.compile(
+    r"^(United|Netherlands|Philippines|Bahamas|Gambia|Czech|Maldives|Vatican)|"
+    r"\b(Republic|Kingdom|Union|Emirates|Islands|States|House|Conference|Summit|Ministry|Council|Bank|Fund|"
+    r"Organization|Organisation|Forum|Agency|Department|Parliament|Assembly|Commission|Pentagon|Kremlin)\b"
+)
+_OPTIONAL_PART = re.compile(r"\[([^\[\]]*)\]")
+_SLOT = re.compile(r"{(\w+)}")
 
 
 def prose_name(name: str, entity_type: str) -> str:
     """English prose wants 'the United States', 'the White House', 'the Global Critical Minerals Conference'."""
-    needs_article = re.search(
-        r"^(United|Netherlands|Philippines|Bahamas|Gambia|Czech|Maldives|Vatican)|"
-        r"\b(Republic|Kingdom|Union|Emirates|Islands|States|House|Conference|Summit|Ministry|Council|Bank|Fund|"
-        r"Organization|Organisation|Forum|Agency|Department|Parliament|Assembly|Commission|Pentagon|Kremlin)\b",
-        name,
-    )
+    needs_article = _NEEDS_ARTICLE.search(name)
     return f"the {name}" if needs_article and entity_type != "PERSON" and not name.startswith("The ") else name
 
 
@@ -30,15 +34,26 @@ def format_amount(value: float, currency: str | None) -> str:
     return f"{currency or ''} {value:,.0f}".strip()
 
 
+@lru_cache(maxsize=1024)
+def _template_pieces(template: str) -> tuple[tuple[str, tuple[str, ...] | None], ...]:
+    """A template cut into (text, None) for plain text and (part, its slots) for each [bracketed part]."""
+    pieces: list[tuple[str, tuple[str, ...] | None]] = []
+    end = 0
+    for match in _OPTIONAL_PART.finditer(template):
+        pieces.append((template[end:match.start()], None))
+        pieces.append((match.group(1), tuple(_SLOT.findall(match.group(1)))))
+        end = match.end()
+    pieces.append((template[end:], None))
+    return tuple(pieces)
+
+
 def render_template(template: str, values: dict[str, str]) -> str:
     """Fill {name} slots; a [bracketed part] vanishes when a slot inside it is empty."""
-    def optional(match: re.Match[str]) -> str:
-        part = match.group(1)
-        slots = re.findall(r"{(\w+)}", part)
-        return part.format(**values) if all(values.get(slot) for slot in slots) else ""
-
-    filled = re.sub(r"\[([^\[\]]*)\]", optional, template)
-    return re.sub(r"{(\w+)}", lambda m: values.get(m.group(1)) or "someone", filled).strip()
+    filled = "".join([
+        text if slots is None else text.format(**values) if all(values.get(slot) for slot in slots) else ""
+        for text, slots in _template_pieces(template)
+    ])
+    return _SLOT.sub(lambda m: values.get(m.group(1)) or "someone", filled).strip()
 
 
 def date_text(value, precision: str | None) -> str:

@@ -11,8 +11,12 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+import re._constants as sre_constants  # the parsed form of a trigger pattern, to find the literals it starts with
+import re._parser as sre_parser
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import ahocorasick
 
 from contracts.datasets import EARLIEST_PLAUSIBLE_DATE, QUAD_CLASS
 from tasks.amounts import AmountMention, amount_in_usd
@@ -55,10 +59,19 @@ class EventLexicon:
     coordinators: tuple[str, ...]
     clause_boundaries: re.Pattern[str]
     pronoun_agents: re.Pattern[str]
+    pronoun_words: tuple[str, ...]
     negations: frozenset[str]
     past_perfect: frozenset[str]
     future_suffixes: tuple[str, ...]
     representatives: tuple[str, ...] = ()   # titles through which a body acts ('X के प्रवक्ता ने')
+    rule_patterns: tuple[re.Pattern[str], ...] = ()   # rules[N]'s own pattern, with the same word boundaries
+    trigger_starts: ahocorasick.Automaton | None = None  # see _trigger_automaton
+    postposition_roles: Mapping[str, str] = field(default_factory=dict)
+    # The word lists above by first character, in their order: a gap is compared only with the words it can start with.
+    postpositions_by_first: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    agent_words_by_first: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    coordinators_by_first: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    representatives_by_first: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -95,15 +108,60 @@ def _whole_words(alternatives: Iterable[str]) -> str:
     return rf"(?<!{_DEVANAGARI_OR_WORD})(?:{body})(?!{_DEVANAGARI_OR_WORD})"
 
 
+def _literal_prefixes(items: list) -> set[str] | None:
+    """Literal strings one of which starts every match of a parsed pattern; None when a match may start with anything."""
+    prefix = ""
+    for op, av in items:
+        if op is sre_constants.LITERAL:
+            prefix += chr(av)
+            continue
+        tails = None
+        if op is sre_constants.BRANCH:
+            branches = [_literal_prefixes(branch) for branch in av[1]]
+            tails = None if None in branches else set().union(*branches)
+        elif op is sre_constants.SUBPATTERN and not av[1] and not av[2]:  # a group that changes no flags
+            tails = _literal_prefixes(av[3].data)
+        if tails is not None:
+            return {prefix + tail for tail in tails}
+        break
+    return {prefix} if prefix else None
+
+
+def _trigger_automaton(patterns: Sequence[str]) -> ahocorasick.Automaton | None:
+    """Each literal a rule's matches start with -> (its length, the rules it starts); None when a rule may start anyhow."""
+    rules_by_prefix: dict[str, list[int]] = {}
+    for index, pattern in enumerate(patterns):
+        parsed = sre_parser.parse(pattern)
+        prefixes = None if parsed.state.flags & re.IGNORECASE else _literal_prefixes(parsed.data)
+        if not prefixes:
+            return None
+        for prefix in prefixes:
+            rules_by_prefix.setdefault(prefix, []).append(index)
+    if not rules_by_prefix:
+        return None
+    automaton = ahocorasick.Automaton()
+    for prefix, indices in rules_by_prefix.items():
+        automaton.add_word(prefix, (len(prefix), tuple(indices)))
+    automaton.make_automaton()
+    return automaton
+
+
+def _by_first_character(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Words grouped by their first character, keeping their order."""
+    grouped: dict[str, list[str]] = {}
+    for word in words:
+        grouped.setdefault(word[:1], []).append(word)
+    return {first: tuple(group) for first, group in grouped.items()}
+
+
 def build_event_lexicon(rows: Iterable[dict[str, str]], words: FunctionWords, fold: Callable[[str], str]) -> EventLexicon:
     """Compile trigger rows and function words; patterns are folded like the text they run on."""
     # Hindi negates right before the verb ('समझौता नहीं किया'): any space in a pattern may hold a negation.
     negation = "|".join(re.escape(fold(w)) for w in sorted(words["negation"], key=len, reverse=True))
     negation_gap = rf"(?:\s+(?:{negation})(?=\s))?\s+"
-    rules, alternatives = [], []
-    for index, row in enumerate(rows):
-        pattern = fold(row["pattern"]).replace(" ", negation_gap)
-        alternatives.append(f"(?P<r{index}>{pattern})")
+    rules, patterns = [], []
+    for row in rows:
+        patterns.append(fold(row["pattern"]).replace(" ", negation_gap))
         rules.append(TriggerRule(
             event_type=row["event_type"],
             event_mode=row["event_mode"] or None,
@@ -118,30 +176,67 @@ def build_event_lexicon(rows: Iterable[dict[str, str]], words: FunctionWords, fo
             confidence=float(row["confidence"]),
             object_marker=(row.get("object_marker") or "").strip() or None,
         ))
+    # One word boundary around the whole alternation: checked once per position, not once per rule.
+    alternatives = "|".join(f"(?P<r{index}>{pattern})" for index, pattern in enumerate(patterns))
+    triggers = rf"(?<!{_DEVANAGARI_OR_WORD})(?:{alternatives})(?!{_DEVANAGARI_OR_WORD})"
     # Grammar words are matched on the text as written: folding vowel length would merge की (of) and कि (that).
     return EventLexicon(
         rules=tuple(rules),
-        # One word boundary around the whole alternation: checked once per position, not once per rule.
-        triggers=re.compile(rf"(?<!{_DEVANAGARI_OR_WORD})(?:{'|'.join(alternatives)})(?!{_DEVANAGARI_OR_WORD})"),
+        triggers=re.compile(triggers),
         postpositions=tuple(words.postpositions.items()),
         coordinators=words["coordinator"],
         clause_boundaries=re.compile(_whole_words(re.escape(w) for w in words["clause_boundary"])),
         pronoun_agents=re.compile(_whole_words(re.escape(w) for w in words["pronoun_agent"])),
+        pronoun_words=words["pronoun_agent"],
         negations=frozenset(words["negation"]),
         past_perfect=frozenset(words["past_perfect"]),
         future_suffixes=words["future_suffix"],
         representatives=words["representative"],
+        rule_patterns=tuple(re.compile(rf"(?<!{_DEVANAGARI_OR_WORD})(?:{pattern})(?!{_DEVANAGARI_OR_WORD})") for pattern in patterns),
+        trigger_starts=_trigger_automaton(patterns),
+        postposition_roles=words.postpositions,
+        postpositions_by_first=_by_first_character(words.postpositions),
+        agent_words_by_first=_by_first_character(word for word, role in words.postpositions.items() if role == "agent"),
+        coordinators_by_first=_by_first_character(words["coordinator"]),
+        representatives_by_first=_by_first_character(words["representative"]),
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Argument:
+    """A mention that may be an event's argument, with the mention's fields the rules read most."""
+
     mention: MentionRecord
-    marker: str = "nominative"
+    marker: str
+    start: int
+    end: int
+    entity_id: str
+    entity_type: str
+
+
+def _argument(mention: MentionRecord) -> _Argument:
+    return _Argument(mention, "nominative", mention.start, mention.end, mention.entity_id, mention.entity_type)
+
+
+_AGENT, _BETWEEN, _NOMINATIVE = frozenset({"agent"}), frozenset({"between"}), frozenset({"nominative"})
+_RECIPIENT_MARKERS, _LOCATION = frozenset({"patient", "partner", "target"}), frozenset({"location"})
+
+
+def _ids(args: Iterable[_Argument], markers: frozenset[str]) -> list[str]:
+    """Entity ids of the arguments with one of the markers, first mention order, each once."""
+    return list(dict.fromkeys([a.entity_id for a in args if a.marker in markers]))
 
 
 def _starts_with_word(text: str, word: str) -> bool:
     return text.startswith(word) and (len(text) == len(word) or not is_word_char(text[len(word)]) or not is_word_char(word[-1]))
+
+
+def _word_at(text: str, words_by_first: Mapping[str, tuple[str, ...]]) -> str | None:
+    """The first listed word the text starts with as a whole word, else None."""
+    for word in words_by_first.get(text[:1], ()):
+        if text.startswith(word) and _starts_with_word(text, word):  # the cheap test first: most words do not start it
+            return word
+    return None
 
 
 def _skip_parenthetical(gap: str) -> str:
@@ -155,26 +250,24 @@ def _skip_parenthetical(gap: str) -> str:
 
 def _represented_agent(rest: str, lexicon: EventLexicon) -> bool:
     """'प्रवक्ता ने ...': a bare representative's title, then the agent postposition."""
-    for title in lexicon.representatives:
-        if _starts_with_word(rest, title):
-            after = rest[len(title):].lstrip()
-            return any(_starts_with_word(after, word) for word, role in lexicon.postpositions if role == "agent")
-    return False
+    title = _word_at(rest, lexicon.representatives_by_first)
+    return title is not None and _word_at(rest[len(title):].lstrip(), lexicon.agent_words_by_first) is not None
 
 
 def _marker_of(gap: str, mention: MentionRecord, lexicon: EventLexicon) -> str:
     """The role a postposition after a mention gives it; 'coord' when a list continues, 'modifier' for adjectives."""
     gap = _skip_parenthetical(gap)
     for attempt in range(2):  # allow one noun between name and postposition: 'पाकिस्तान सरकार ने'
-        for word, role in lexicon.postpositions:
-            if _starts_with_word(gap, word):
-                if role == "genitive" and attempt == 1:
-                    return "nominative"  # 'मिशेल ओबामा जन्मदिन की मुबारकबाद': the genitive is the next noun's
-                if role == "genitive" and _represented_agent(gap[len(word):].lstrip(), lexicon):
-                    return "agent"  # 'सिनोपेक के प्रवक्ता ने': a body acts through its spokesperson or head
-                return role
+        word = _word_at(gap, lexicon.postpositions_by_first)
+        if word is not None:
+            role = lexicon.postposition_roles[word]
+            if role == "genitive" and attempt == 1:
+                return "nominative"  # 'मिशेल ओबामा जन्मदिन की मुबारकबाद': the genitive is the next noun's
+            if role == "genitive" and _represented_agent(gap[len(word):].lstrip(), lexicon):
+                return "agent"  # 'सिनोपेक के प्रवक्ता ने': a body acts through its spokesperson or head
+            return role
         if attempt == 0:
-            if any(_starts_with_word(gap, word) for word in lexicon.coordinators):
+            if _word_at(gap, lexicon.coordinators_by_first) is not None:
                 return "coord"
             if mention.surface_kind == "adjective":
                 return "modifier"
@@ -186,10 +279,10 @@ def _marker_of(gap: str, mention: MentionRecord, lexicon: EventLexicon) -> str:
 
 def _arguments(text: str, sentence: Sentence, mentions: Sequence[MentionRecord], lexicon: EventLexicon) -> list[_Argument]:
     """Mentions of a sentence with the role marker that follows each; list members take the marker of the last."""
-    args = [_Argument(m) for m in mentions if m.method != "gloss" and m.entity_type != "COMMODITY" and not _in_parentheses(text, m)]
+    args = [_argument(m) for m in mentions if m.method != "gloss" and m.entity_type != "COMMODITY" and not _in_parentheses(text, m)]
     for index, arg in enumerate(args):
-        gap_end = args[index + 1].mention.start if index + 1 < len(args) else sentence.end
-        arg.marker = _marker_of(text[arg.mention.end:gap_end], arg.mention, lexicon)
+        gap_end = args[index + 1].start if index + 1 < len(args) else sentence.end
+        arg.marker = _marker_of(text[arg.end:gap_end], arg.mention, lexicon)
     following = "nominative"
     for arg in reversed(args):
         if arg.marker == "coord":
@@ -200,29 +293,42 @@ def _arguments(text: str, sentence: Sentence, mentions: Sequence[MentionRecord],
 
 
 def _in_parentheses(text: str, mention: MentionRecord) -> bool:
-    before = text[:mention.start].rstrip()
-    return before.endswith("(") and text[mention.end:].lstrip().startswith(")")
+    before = mention.start - 1
+    while before >= 0 and text[before].isspace():
+        before -= 1
+    return before >= 0 and text[before] == "(" and _CLOSING_PARENTHESIS.match(text, mention.end) is not None
 
 
-def _tokens(text: str) -> list[str]:
-    return re.findall(rf"{_DEVANAGARI_OR_WORD}+", text)
+_CLOSING_PARENTHESIS = re.compile(r"\s*\)")
+_TOKEN = re.compile(rf"{_DEVANAGARI_OR_WORD}+")
 
 
 @dataclass
 class _ArticleContext:
     text: str
     form: MatchingForm
-    fold: Callable[[str], str]
     published: object
     sentences: Sequence[Sentence]
-    args_by_sentence: dict[int, list[_Argument]]
-    agent_history: list[tuple[int, MentionRecord]]
+    mentions_by_sentence: dict[int, list[MentionRecord]]
     dates: Sequence[DateMention]
     amounts: Sequence[AmountMention]
     mentions: Sequence[MentionRecord]
-    gazetteer: Gazetteer
     lexicon: EventLexicon
     entities: Mapping[str, GazetteerEntity]   # listed entities and those the article's cues discovered
+    unquoted_dates: list[DateMention]         # dates outside quoted sentences, in text order
+    commodities: dict[int, list[str]]         # sentence index -> commodity ids mentioned in it, first mention order
+    # Filled on first use: most sentences hold no trigger, so their arguments and boundaries are never needed.
+    args_by_sentence: dict[int, list[_Argument]] = field(default_factory=dict)
+    boundaries_by_sentence: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+
+
+def _sentence_arguments(ctx: _ArticleContext, sentence: Sentence) -> list[_Argument]:
+    """The arguments of a sentence, worked out once."""
+    args = ctx.args_by_sentence.get(sentence.index)
+    if args is None:
+        args = _arguments(ctx.text, sentence, ctx.mentions_by_sentence.get(sentence.index, []), ctx.lexicon)
+        ctx.args_by_sentence[sentence.index] = args
+    return args
 
 
 def _folded_span(form: MatchingForm, start: int, end: int) -> tuple[int, int]:
@@ -232,8 +338,11 @@ def _folded_span(form: MatchingForm, start: int, end: int) -> tuple[int, int]:
 def _clause(ctx: _ArticleContext, sentence: Sentence, trigger_start: int, trigger_end: int) -> tuple[int, int]:
     """The clause around a trigger: between the nearest clause boundaries ('जबकि', 'कि', 'के बाद'...) in its sentence."""
     start, end = sentence.start, sentence.end
-    for match in ctx.lexicon.clause_boundaries.finditer(ctx.text, sentence.start, sentence.end):
-        b_start, b_end = match.span()
+    boundaries = ctx.boundaries_by_sentence.get(sentence.index)
+    if boundaries is None:
+        boundaries = [match.span() for match in ctx.lexicon.clause_boundaries.finditer(ctx.text, sentence.start, sentence.end)]
+        ctx.boundaries_by_sentence[sentence.index] = boundaries
+    for b_start, b_end in boundaries:
         if b_end <= trigger_start:
             start = b_end
         elif b_start >= trigger_end:
@@ -244,7 +353,13 @@ def _clause(ctx: _ArticleContext, sentence: Sentence, trigger_start: int, trigge
 
 def _resolve_pronoun(ctx: _ArticleContext, position: int, sentence_index: int) -> list[str]:
     """The latest agent named before a pronoun: a person if there is one."""
-    earlier = [m for pos, m in ctx.agent_history if pos < position and sentence_index - m.sentence_index <= PRONOUN_LOOKBACK_SENTENCES]
+    # A mention lies in its sentence, so agents named before the pronoun are in this sentence or the ones before it.
+    earlier = [
+        arg.mention
+        for s in ctx.sentences if sentence_index - PRONOUN_LOOKBACK_SENTENCES <= s.index <= sentence_index
+        for arg in _sentence_arguments(ctx, s)
+        if arg.marker == "agent" and arg.entity_type in ARGUMENT_TYPES and arg.start < position
+    ]
     people = [m for m in earlier if m.entity_type == "PERSON"]
     chosen = (people or earlier)[-1:] if earlier else []
     return [m.entity_id for m in chosen]
@@ -267,12 +382,7 @@ def _stated_event_date(ctx: _ArticleContext, sentence: Sentence, trigger_start: 
     if in_sentence:
         nearest = min(in_sentence, key=lambda d: abs(d.start - trigger_start))
         return nearest.value, nearest.precision
-    quoted = {s.index for s in ctx.sentences if s.in_quote}
-    starts = [s.start for s in ctx.sentences]
-    earlier = [
-        d for d in ctx.dates
-        if d.end <= sentence.start and (bisect.bisect_right(starts, d.start) - 1) not in quoted
-    ]
+    earlier = [d for d in ctx.unquoted_dates if d.end <= sentence.start]
     for date in reversed(earlier):
         if past_perfect and ctx.published is not None and date.value > ctx.published:
             continue
@@ -287,37 +397,37 @@ def _stated_event_date(ctx: _ArticleContext, sentence: Sentence, trigger_start: 
 def _event_from_trigger(ctx: _ArticleContext, sentence: Sentence, rule: TriggerRule, t_start: int, t_end: int, article_id: str) -> EventRecord | None:
     lexicon, entities = ctx.lexicon, ctx.entities
     c_start, c_end = _clause(ctx, sentence, t_start, t_end)
-    fc_start, fc_end = _folded_span(ctx.form, c_start, c_end)
-    if rule.requires and not rule.requires.search(ctx.form.text, fc_start, fc_end):
-        return None
-    args = ctx.args_by_sentence.get(sentence.index, [])
-    region = [a for a in args if c_start <= a.mention.start and a.mention.end <= t_start]
-    participants = [a for a in region if a.mention.entity_type in ARGUMENT_TYPES]
+    if rule.requires:
+        fc_start, fc_end = _folded_span(ctx.form, c_start, c_end)
+        if not rule.requires.search(ctx.form.text, fc_start, fc_end):
+            return None
+    args = _sentence_arguments(ctx, sentence)
+    region = [a for a in args if c_start <= a.start and a.end <= t_start]
+    participants = [a for a in region if a.entity_type in ARGUMENT_TYPES]
 
-    def ids(markers: set[str], pool=participants) -> list[str]:
-        return list(dict.fromkeys(a.mention.entity_id for a in pool if a.marker in markers))
-
-    agents = ids({"agent"})
+    agents = _ids(participants, _AGENT)
     if not agents:
-        pronoun = lexicon.pronoun_agents.search(ctx.text, c_start, t_start)
+        # Most clauses hold none of the pronouns: looking for them as plain strings first is much faster.
+        maybe = any(ctx.text.find(word, c_start, t_start) != -1 for word in lexicon.pronoun_words)
+        pronoun = lexicon.pronoun_agents.search(ctx.text, c_start, t_start) if maybe else None
         if pronoun:
             agents = _resolve_pronoun(ctx, pronoun.start(), sentence.index)
-    actors = agents + [i for i in ids({"between"}) if i not in agents] or ids({"nominative"})
+    actors = agents + [i for i in _ids(participants, _BETWEEN) if i not in agents] or _ids(participants, _NOMINATIVE)
     if not actors and c_start > sentence.start:
         # A complement clause ('X ने कहा कि ...') inherits the agent of the clause before it.
-        actors = list(dict.fromkeys(a.mention.entity_id for a in args if a.marker == "agent" and a.mention.end <= c_start and a.mention.entity_type in ARGUMENT_TYPES))
-    recipients = [i for i in ids({"patient", "partner", "target"}) if i not in actors]
+        actors = _ids([a for a in args if a.end <= c_start and a.entity_type in ARGUMENT_TYPES], _AGENT)
+    recipients = [i for i in _ids(participants, _RECIPIENT_MARKERS) if i not in actors]
     if rule.object_marker:
         # 'X ने Y की निंदा की': the object stands in the genitive after the agent, right before the trigger noun.
-        after_agent = max((a.mention.end for a in region if a.marker == "agent"), default=c_start)
-        objects_marked = [a for a in participants if a.marker == rule.object_marker and a.mention.start >= after_agent]
-        recipients += [i for i in dict.fromkeys(a.mention.entity_id for a in objects_marked) if i not in actors and i not in recipients]
-    place_args = [a for a in region if a.marker == "location" and a.mention.entity_type in ("LOCATION", "COUNTRY")]
+        after_agent = max((a.end for a in region if a.marker == "agent"), default=c_start)
+        objects_marked = [a for a in participants if a.marker == rule.object_marker and a.start >= after_agent]
+        recipients += [i for i in dict.fromkeys(a.entity_id for a in objects_marked) if i not in actors and i not in recipients]
+    place_args = [a for a in region if a.marker == "location" and a.entity_type in ("LOCATION", "COUNTRY")]
     if not place_args:
-        place_args = [a for a in args if a.marker == "location" and a.mention.entity_type == "LOCATION"]
-    location_id = next((a.mention.entity_id for a in place_args if a.mention.entity_type == "LOCATION"), None)
-    location_id = location_id or (place_args[0].mention.entity_id if place_args else None)
-    objects = ids({"location"}, [a for a in region if a.mention.entity_type == "ORGANIZATION"])
+        place_args = [a for a in args if a.marker == "location" and a.entity_type == "LOCATION"]
+    location_id = next((a.entity_id for a in place_args if a.entity_type == "LOCATION"), None)
+    location_id = location_id or (place_args[0].entity_id if place_args else None)
+    objects = _ids([a for a in region if a.entity_type == "ORGANIZATION"], _LOCATION)
     actors = [i for i in actors if i != location_id]
     if not actors and rule.implicit_actor == "location_country" and location_id:
         # The state of the place, if the article names it: an event's participants are always entities of its article.
@@ -327,23 +437,21 @@ def _event_from_trigger(ctx: _ArticleContext, sentence: Sentence, rule: TriggerR
         actors = [country] if named and country not in recipients else []
     if rule.agent_role == "recipient":
         hosts = actors
-        guests = [a.mention.entity_id for a in participants if a.marker not in ("location", "modifier") and a.mention.entity_id not in hosts]
+        guests = [a.entity_id for a in participants if a.marker not in ("location", "modifier") and a.entity_id not in hosts]
         actors, recipients = list(dict.fromkeys(guests)), hosts
     if not actors and not recipients:
         return None
 
-    after = _tokens(ctx.text[t_end:c_end])[:4]
-    trigger_tokens = _tokens(ctx.text[t_start:t_end])
-    before = _tokens(ctx.text[c_start:t_start])[-1:]
-    negated = not rule.negation_in_pattern and any(t in lexicon.negations for t in trigger_tokens + after[:2] + before)
+    after = _TOKEN.findall(ctx.text, t_end, c_end)[:4]
+    trigger_tokens = _TOKEN.findall(ctx.text, t_start, t_end)
+    before = _TOKEN.findall(ctx.text, c_start, t_start)[-1:]
+    negated = not rule.negation_in_pattern and not lexicon.negations.isdisjoint(trigger_tokens + after[:2] + before)
     future = any(t.endswith(lexicon.future_suffixes) for t in trigger_tokens + after[:2])
-    past_perfect = any(t in lexicon.past_perfect for t in after)
+    past_perfect = not lexicon.past_perfect.isdisjoint(after)
     event_type = rule.future_type if future and rule.future_type else rule.event_type
 
     event_date, precision = _event_date(ctx, sentence, t_start, past_perfect)
-    commodity_ids = list(dict.fromkeys(
-        m.entity_id for m in ctx.mentions if m.sentence_index == sentence.index and m.entity_type == "COMMODITY"
-    ))
+    commodity_ids = list(ctx.commodities.get(sentence.index, ()))
     amount = next((a for a in ctx.amounts if c_start <= a.start < c_end), None)
     mode = rule.event_mode
     if event_type == "CONSULT" and mode is None and location_id:
@@ -382,13 +490,35 @@ def _event_from_trigger(ctx: _ArticleContext, sentence: Sentence, rule: TriggerR
     )
 
 
-def _is_restatement(event: EventRecord, kept: Sequence[EventRecord]) -> bool:
-    """News restates events (headline, body, question headings): same type and a subset of someone's participants."""
+def _trigger_matches(text: str, lexicon: EventLexicon) -> Iterator[tuple[int, int, int]]:
+    """(rule index, start, end) of each match of the combined trigger pattern, as its finditer gives them.
+
+    At a position the combined pattern takes the first rule that matches there, and a rule can only match where one
+    of its leading literals occurs: so only those positions are tried, with only those rules, in rule order.
+    """
+    if lexicon.trigger_starts is None:
+        for match in lexicon.triggers.finditer(text):
+            yield int(match.lastgroup[1:]), match.start(), match.end()
+        return
+    # (position, rule) in order: at each position the rules are tried in rule order until one matches.
+    candidates = sorted((end - length + 1, index) for end, (length, rules) in lexicon.trigger_starts.iter(text) for index in rules)
+    covered = 0
+    for position, index in candidates:
+        if position < covered:
+            continue
+        match = lexicon.rule_patterns[index].match(text, position)
+        if match is not None:  # never empty: every match starts with a literal
+            covered = match.end()
+            yield index, position, covered
+
+
+def _is_restatement(event: EventRecord, kept: Sequence[tuple[str, set[str]]]) -> bool:
+    """News restates events (headline, body, question headings): same type and a subset of someone's participants.
+
+    kept holds (event type, participants) of the events kept so far.
+    """
     people = set(event.actor_ids) | set(event.recipient_ids)
-    return any(
-        other.event_type == event.event_type and people <= (set(other.actor_ids) | set(other.recipient_ids))
-        for other in kept
-    )
+    return any(event_type == event.event_type and people <= participants for event_type, participants in kept)
 
 
 def extract_events(
@@ -405,28 +535,27 @@ def extract_events(
 ) -> list[EventRecord]:
     """Every event stated in an article's own sentences (embedded posts are quotes, not reports)."""
     by_sentence: dict[int, list[MentionRecord]] = {}
+    commodities: dict[int, dict[str, None]] = {}
     for mention in mentions:
         by_sentence.setdefault(mention.sentence_index, []).append(mention)
-    args_by_sentence = {
-        s.index: _arguments(text, s, by_sentence.get(s.index, []), lexicon) for s in sentences
-    }
-    agent_history = [
-        (arg.mention.start, arg.mention)
-        for s in sentences
-        for arg in args_by_sentence[s.index]
-        if arg.marker == "agent" and arg.mention.entity_type in ARGUMENT_TYPES
-    ]
-    ctx = _ArticleContext(text, form, gazetteer.fold, published, sentences, args_by_sentence, agent_history,
-                          dates, amounts, mentions, gazetteer, lexicon, entity_lookup(gazetteer, mentions))
+        if mention.entity_type == "COMMODITY":
+            commodities.setdefault(mention.sentence_index, {})[mention.entity_id] = None
     starts = [s.start for s in sentences]
+    quoted = {s.index for s in sentences if s.in_quote}
+    unquoted_dates = [d for d in dates if (bisect.bisect_right(starts, d.start) - 1) not in quoted]
+    ctx = _ArticleContext(text, form, published, sentences, by_sentence, dates, amounts, mentions, lexicon,
+                          entity_lookup(gazetteer, mentions), unquoted_dates,
+                          {index: list(ids) for index, ids in commodities.items()})
     events: list[EventRecord] = []
-    for match in lexicon.triggers.finditer(form.text):
-        rule = lexicon.rules[int(match.lastgroup[1:])]
-        t_start, t_end = form.to_source[match.start()], form.to_source[match.end()]
+    kept: list[tuple[str, set[str]]] = []
+    for rule_index, folded_start, folded_end in _trigger_matches(form.text, lexicon):
+        rule = lexicon.rules[rule_index]
+        t_start, t_end = form.to_source[folded_start], form.to_source[folded_end]
         sentence = sentences[max(bisect.bisect_right(starts, t_start) - 1, 0)]
         if sentence.in_quote:
             continue
         event = _event_from_trigger(ctx, sentence, rule, t_start, t_end, article_id)
-        if event is not None and not _is_restatement(event, events):
+        if event is not None and not _is_restatement(event, kept):
             events.append(event)
+            kept.append((event.event_type, set(event.actor_ids) | set(event.recipient_ids)))
     return events

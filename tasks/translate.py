@@ -28,40 +28,61 @@ def discovered_entities(mentions: pl.DataFrame) -> dict[str, GazetteerEntity]:
         return {}
     named = mentions.filter(pl.col("entity_name_en").is_not_null() & (pl.col("surface_kind") != "gloss")).sort("article_id", "start")
     found: dict[str, GazetteerEntity] = {}
-    for row in named.iter_rows(named=True):
-        if row["entity_id"] not in found:
-            found[row["entity_id"]] = GazetteerEntity(
-                row["entity_id"], row["entity_type"], row["entity_name_en"], row["surface"], (),
-                None, row["entity_country_iso3"], None,
-            )
+    columns = ("entity_id", "entity_type", "entity_name_en", "surface", "entity_country_iso3")
+    for entity_id, entity_type, name_en, surface, country_iso3 in named.select(columns).iter_rows():
+        if entity_id not in found:
+            found[entity_id] = GazetteerEntity(entity_id, entity_type, name_en, surface, (), None, country_iso3, None)
     return found
 
 
-def describe_event(event: dict, gazetteer: Gazetteer, discovered: Mapping[str, GazetteerEntity] | None = None) -> str:
+# The event columns a description is made from.
+DESCRIBED_COLUMNS = (
+    "actor_ids", "recipient_ids", "object_ids", "commodity_ids", "amount", "amount_currency", "location_id",
+    "event_date", "date_precision", "template_en", "negated",
+)
+
+
+def _names(entity_ids: Sequence[str] | None, entities: Mapping[str, GazetteerEntity], prose: dict[str, str]) -> str:
+    """The entities' names as English prose joins them; prose caches each entity's name."""
+    if not entity_ids:
+        return ""
+    rendered = []
+    for entity_id in entity_ids:
+        name = prose.get(entity_id)
+        if name is None:
+            entity = entities[entity_id]
+            name = prose[entity_id] = prose_name(entity.name_en, entity.entity_type)
+        rendered.append(name)
+    return join_names(rendered)
+
+
+def _description(event: dict, entities: Mapping[str, GazetteerEntity], prose: dict[str, str]) -> str:
     """The English one-liner of an event row, from its rule's template."""
-    entities = ChainMap(dict(discovered or {}), gazetteer.entities)
-
-    def names(entity_ids: Sequence[str] | None) -> str:
-        ids = list(entity_ids or [])
-        return join_names([prose_name(entities[i].name_en, entities[i].entity_type) for i in ids]) if ids else ""
-
     amount = event.get("amount")
     values = {
-        "actors": names(event["actor_ids"]),
-        "recipients": names(event["recipient_ids"]),
-        "objects": names(event["object_ids"]),
-        "commodities": names(event["commodity_ids"]),
+        "actors": _names(event["actor_ids"], entities, prose),
+        "recipients": _names(event["recipient_ids"], entities, prose),
+        "objects": _names(event["object_ids"], entities, prose),
+        "commodities": _names(event["commodity_ids"], entities, prose),
         "amount": format_amount(amount, event.get("amount_currency")) if amount is not None else "",
-        "location": names([event["location_id"]] if event.get("location_id") else []),
+        "location": _names([event["location_id"]] if event.get("location_id") else [], entities, prose),
         "date": date_text(event.get("event_date"), event.get("date_precision")),
     }
     description = render_template(event["template_en"] + "[ in {location}][, {date}]", values)
     return description + (" (the text says this did not happen)" if event["negated"] else "")
 
 
+def describe_event(event: dict, gazetteer: Gazetteer, discovered: Mapping[str, GazetteerEntity] | None = None) -> str:
+    """The English one-liner of an event row, from its rule's template."""
+    return _description(event, ChainMap(dict(discovered or {}), gazetteer.entities), {})
+
+
 def describe_events(events: pl.DataFrame, gazetteer: Gazetteer, discovered: Mapping[str, GazetteerEntity] | None = None) -> pl.DataFrame:
     """Add description_en and description_method to an events frame."""
-    descriptions = [describe_event(row, gazetteer, discovered) for row in events.iter_rows(named=True)]
+    entities, prose = ChainMap(dict(discovered or {}), gazetteer.entities), {}
+    # Only the columns a description reads: turning the sentence and offset columns into Python objects is most of the cost.
+    rows = events.select([c for c in DESCRIBED_COLUMNS if c in events.columns]).iter_rows(named=True)
+    descriptions = [_description(row, entities, prose) for row in rows]
     return events.with_columns(
         description_en=pl.Series(descriptions, dtype=pl.Utf8),
         description_method=pl.lit("template", dtype=pl.Utf8),

@@ -14,3 +14,9 @@ def test_english_names_lists_and_amounts():
     assert join_names(["A", "B", "C"]) == "A, B and C"
     assert format_amount(500_000_000.0, "USD") == "USD 500 million"
     assert format_amount(1_250_000_000.0, "INR") == "INR 1.25 billion"
+
+
+def test_a_template_used_again_takes_the_new_values():
+    template = "{actors} met {recipients}[ in {location}]"
+    assert render_template(template, {"actors": "India", "recipients": "Japan", "location": "Geneva"}) == "India met Japan in Geneva"
+    assert render_template(template, {"actors": "Chile", "recipients": "", "location": ""}) == "Chile met someone"

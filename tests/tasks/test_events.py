@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -10,7 +12,7 @@ from tasks.amounts import find_amounts
 from tasks.clean import clean_article_text, matching_form
 from tasks.dates import find_dates
 from tasks.entities import GazetteerEntity, Role, Surface, build_gazetteer, entity_id_for, extract_mentions
-from tasks.events import build_event_lexicon, extract_events
+from tasks.events import EventLexicon, build_event_lexicon, extract_events
 from tasks.reference import (
     load_abbreviations,
     load_amount_lexicon,
@@ -54,14 +56,14 @@ def lexicon(gazetteer):
 
 @pytest.fixture
 def events_of(gazetteer, lexicon):
-    def run(text: str, published: dt.date | None = dt.date(2026, 3, 1)):
+    def run(text: str, published: dt.date | None = dt.date(2026, 3, 1), rules: EventLexicon | None = None):
         cleaned = clean_article_text(text, load_abbreviations())
         form = matching_form(cleaned.text, gazetteer.variants)
         mentions = extract_mentions(cleaned.text, cleaned.sentences, gazetteer, load_function_words(), form)
         dates = find_dates(cleaned.text, published, load_date_lexicon())
         amounts = find_amounts(cleaned.text, load_amount_lexicon())
         return extract_events("art_0000000000000000", cleaned.text, form, cleaned.sentences, mentions, dates, amounts,
-                              published, gazetteer, lexicon)
+                              published, gazetteer, rules or lexicon)
     return run
 
 
@@ -167,3 +169,23 @@ def test_a_planned_meeting_is_agree_dated_against_the_article(events_of):
 def test_a_historical_date_before_the_contract_s_range_is_left_unknown(events_of):
     [event] = events_of("रूस ने 1965 में जापान पर हमला किया था।")
     assert (event.event_type, event.event_date, event.date_precision) == ("ASSAULT", None, None)
+
+
+def test_the_quick_trigger_search_finds_what_a_full_scan_finds(events_of, lexicon):
+    # Triggers are tried only where a rule's first letters occur; without that index every position is tried.
+    full_scan = dataclasses.replace(lexicon, trigger_starts=None)
+    samples = [path.read_text(encoding="utf-8") for path in sorted(Path("data/incoming").glob("*.txt"))]
+    for text in samples + ["जिनेवा में भारत और जापान के बीच बातचीत हुई। पुतिन ने मॉस्को में भारत के प्रधानमंत्री की मेजबानी की।"]:
+        events = events_of(text)
+        assert events == events_of(text, rules=full_scan)
+    assert len(events) == 2
+
+
+def test_a_rule_that_starts_with_a_character_class_is_still_found(events_of, gazetteer):
+    rows = [dict(row) for row in read_reference_csv("event_triggers.csv")]
+    hosting = next(row for row in rows if row["pattern"].startswith("मेजबान"))
+    hosting["pattern"] = f"[{hosting['pattern'][0]}x]{hosting['pattern'][1:]}"
+    rules = build_event_lexicon(rows, load_function_words(), gazetteer.fold)
+    assert rules.trigger_starts is None  # no literal to look for: every position is tried
+    [event] = events_of("पुतिन ने मॉस्को में भारत के प्रधानमंत्री की मेजबानी की।", rules=rules)
+    assert (event.event_type, event.actor_ids, event.recipient_ids) == ("CONSULT", [IND], [PUTIN])

@@ -5,7 +5,7 @@ import datetime as dt
 import polars as pl
 
 from tasks.reference import load_gazetteer
-from tasks.translate import describe_event, entity_catalog, summarize_articles
+from tasks.translate import describe_event, describe_events, entity_catalog, summarize_articles
 
 
 def test_event_description_from_gazetteer_names():
@@ -46,3 +46,18 @@ def test_entity_catalog_names_entities_found_from_cues_by_their_mentions():
     [row] = entity_catalog(mentions, load_gazetteer()).to_dicts()
     assert (row["name_en"], row["name_hi"], row["name_method"], row["country_iso3"]) == ("Kamla Ranival", "कमला रानीवाल", "transliteration", "IND")
     assert set(row["aliases"]) == {"कमला रानीवाल", "Kamla Raniwal"}
+
+
+def test_a_frame_of_events_gets_the_descriptions_of_its_rows():
+    event = {
+        "actor_ids": ["country:usa"], "recipient_ids": ["country:pak"], "object_ids": [], "commodity_ids": [],
+        "amount": 5e8, "amount_currency": "USD", "location_id": None, "event_date": dt.date(2026, 2, 4), "date_precision": "month",
+        "negated": False, "template_en": "{actors} promised {recipients}[ {amount}]", "sentence": "...", "trigger_start": 4,
+    }
+    events = pl.DataFrame([event, {**event, "actor_ids": ["country:pak"], "recipient_ids": [], "amount": None, "negated": True}])
+    described = describe_events(events, load_gazetteer())
+    assert described["description_en"].to_list() == [
+        "the United States promised Pakistan USD 500 million, 2026-02",
+        "Pakistan promised someone, 2026-02 (the text says this did not happen)",
+    ]
+    assert described["description_en"].to_list() == [describe_event(row, load_gazetteer()) for row in events.iter_rows(named=True)]
