@@ -141,17 +141,19 @@ def extract_events_batch(docs: Sequence[ArticleDoc], mentions: Sequence[Sequence
     """Events of every article; dates and amounts resolved against each article's date."""
     gazetteer, lexicon = load_gazetteer(), load_event_lexicon()
     date_lexicon, amount_lexicon = load_date_lexicon(), load_amount_lexicon()
-    rows = []
+    article_ids, events = [], []
     for doc, article_mentions in zip(docs, mentions, strict=True):
         dates = find_dates(doc.text, doc.published_date, date_lexicon)
         amounts = find_amounts(doc.text, amount_lexicon)
-        for event in extract_events(doc.article_id, doc.text, doc.form, doc.sentences, article_mentions, dates, amounts,
-                                    doc.published_date, gazetteer, lexicon):
-            rows.append({"article_id": doc.article_id, **event.__dict__})
+        found = extract_events(doc.article_id, doc.text, doc.form, doc.sentences, article_mentions, dates, amounts, doc.published_date,
+                               gazetteer, lexicon)
+        article_ids += [doc.article_id] * len(found)
+        events += found
     schema = polars_schema(Event)
     frame_schema = {"article_id": pl.Utf8, **{c: schema.get(c, pl.Utf8) for c in EVENT_RECORD_COLUMNS}}
     frame_schema["object_ids"] = pl.List(pl.Utf8)
-    return rows_frame(rows, frame_schema)
+    columns = {"article_id": article_ids, **{c: [getattr(e, c) for e in events] for c in EVENT_RECORD_COLUMNS}}
+    return columns_frame(columns, frame_schema)
 
 
 def rows_frame(rows: Sequence[dict], schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -159,6 +161,14 @@ def rows_frame(rows: Sequence[dict], schema: dict[str, pl.DataType]) -> pl.DataF
     if not rows:
         return pl.DataFrame(schema=schema)
     frame = pl.from_arrow(pa.Table.from_pylist(rows))
+    return frame.select([pl.col(name).cast(dtype) for name, dtype in schema.items()])
+
+
+def columns_frame(columns: dict[str, list], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Columns of Python values as a frame with the given types (through Arrow, as rows_frame)."""
+    if not next(iter(columns.values()), []):
+        return pl.DataFrame(schema=schema)
+    frame = pl.from_arrow(pa.Table.from_pydict(columns))
     return frame.select([pl.col(name).cast(dtype) for name, dtype in schema.items()])
 
 
