@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from babel.dates import get_month_names
 
@@ -105,11 +105,29 @@ def normalize_text(raw: str) -> str:
     if _TO_NORMALIZE.search(text):
         text = text.translate(_NORMALIZATION_TABLE)
     # NFC after the removals, since a removed character can sit between a letter and its mark.
-    if not unicodedata.is_normalized("NFC", text):
+    if not _is_nfc(text):
         text = unicodedata.normalize("NFC", text)
-    text = _SPACE_RUN.sub(" ", text)
-    text = _SPACES_AROUND_LF.sub("\n", text)
-    return _BLANK_LINE_RUN.sub("\n\n", text).strip(" \n")
+    # Each rewrite only where its pattern can change something: a substring test in C is much faster than a regex scan.
+    if "  " in text:
+        text = _SPACE_RUN.sub(" ", text)
+    if " \n" in text or "\n " in text:
+        text = _SPACES_AROUND_LF.sub("\n", text)
+    if "\n\n\n" in text:
+        text = _BLANK_LINE_RUN.sub("\n\n", text)
+    return text.strip(" \n")
+
+
+def _is_nfc(text: str) -> bool:
+    """unicodedata.is_normalized("NFC", text), checked one distinct space-separated word at a time.
+
+    A nukta makes the quick check answer "maybe", and the full check then normalizes the whole text (slow);
+    word by word only the words with a nukta pay. Exact: a space neither composes nor reorders with its
+    neighbours, so NFC(a + " " + b) == NFC(a) + " " + NFC(b).
+    """
+    return all(map(_IS_NFC_WORD, set(text.split(" "))))
+
+
+_IS_NFC_WORD = partial(unicodedata.is_normalized, "NFC")
 
 
 def split_header(text: str) -> tuple[dict[str, str], str]:
@@ -226,7 +244,7 @@ def split_sentences(
                 segment_start = terminator.end()
         spans.extend(_trimmed(line, line_start, segment_start, len(line), paragraph))
     return [
-        Sentence(index, start, end, paragraph, any(e.start <= start and end <= e.end for e in embeds))
+        Sentence(index, start, end, paragraph, bool(embeds) and any(e.start <= start and end <= e.end for e in embeds))
         for index, (start, end, paragraph) in enumerate(spans)
     ]
 
@@ -281,8 +299,10 @@ def _next_word_capitalised(line: str, position: int) -> bool:
 
 def matching_form(text: str, variants: Sequence[tuple[str, str]]) -> MatchingForm:
     """Text with letters lower-cased and spelling variants folded, with a map back to source offsets."""
-    translation, pattern, table = _variant_index(tuple(variants))
-    folded = _fold_case(text).translate(translation)
+    replacements, pattern, table = _variant_index(tuple(variants))
+    folded = _fold_case(text)
+    for variant, canonical in replacements:
+        folded = folded.replace(variant, canonical)
     if pattern is None:
         return MatchingForm(folded, tuple(range(len(text) + 1)))
     pieces: list[str] = []
@@ -309,6 +329,21 @@ def matching_form(text: str, variants: Sequence[tuple[str, str]]) -> MatchingFor
     return MatchingForm("".join(pieces), tuple(to_source))
 
 
+def folded_text(text: str, variants: Sequence[tuple[str, str]]) -> str:
+    """matching_form(text, variants).text without the offsets: for words and names, folded by the thousand."""
+    replacements, pattern, table = _variant_index(tuple(variants))
+    folded = _fold_case(text)
+    for variant, canonical in replacements:
+        folded = folded.replace(variant, canonical)
+    return folded if pattern is None else pattern.sub(partial(_canonical_of, table), folded)
+
+
+def _canonical_of(table: dict[str, tuple[str, tuple[int, ...]]], match: re.Match[str]) -> str:
+    """A variant's canonical form; a mark to drop stays at the very start, as in matching_form."""
+    canonical = table[match.group()][0]
+    return canonical if canonical or match.start() else match.group()
+
+
 def _fold_case(text: str) -> str:
     """Lower-cased text, one character for one (characters whose lower case is longer stay as they are)."""
     lowered = text.lower()
@@ -320,12 +355,14 @@ def _fold_case(text: str) -> str:
 @lru_cache(maxsize=16)
 def _variant_index(
     variants: tuple[tuple[str, str], ...],
-) -> tuple[dict[int, str], re.Pattern[str] | None, dict[str, tuple[str, tuple[int, ...]]]]:
-    """How to fold a text's variants: a str.translate table for single characters, one regex for the rest.
+) -> tuple[tuple[tuple[str, str], ...], re.Pattern[str] | None, dict[str, tuple[str, tuple[int, ...]]]]:
+    """How to fold a text's variants: str.replace for single characters, one regex for the rest.
 
     The regex runs over all other variants, longest first (so the longest wins), with each variant's canonical
     and alignment. A one-for-one character no other variant contains, in or out, folds the same way through
-    str.translate, in C and without moving any offset: ी and ई, frequent in every Hindi sentence.
+    str.replace, in C and without moving any offset: ी and ई, frequent in every Hindi sentence. One replace per
+    character beats one str.translate over the text tenfold (translate looks every character up in a dict); the
+    replaces are independent because no replaced character is another one's replacement.
     """
     table: dict[str, tuple[str, tuple[int, ...]]] = {}
     for variant, canonical in variants:
@@ -336,15 +373,15 @@ def _variant_index(
     in_regex = set(table) - set(singles)
     while True:  # a single is safe when no regex variant holds its character or its replacement
         held = {char for variant in in_regex for char in variant}
-        unsafe = {v for v, c in singles.items() if v not in in_regex and (v in held or c in held)}
+        unsafe = {v for v, c in singles.items() if v not in in_regex and (v in held or c in held or c in singles)}
         if not unsafe:
             break
         in_regex |= unsafe
-    translation = {ord(v): c for v, c in singles.items() if v not in in_regex}
+    replacements = tuple((v, c) for v, c in singles.items() if v not in in_regex)
     if not in_regex:
-        return translation, None, table
+        return replacements, None, table
     ordered = sorted((v for v in table if v in in_regex), key=len, reverse=True)
-    return translation, re.compile("|".join(map(re.escape, ordered))), table
+    return replacements, re.compile("|".join(map(re.escape, ordered))), table
 
 
 def _alignment(variant: str, canonical: str) -> tuple[int, ...]:

@@ -10,11 +10,14 @@ function words, and stops at postpositions (ने, को, का, की, क�
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, compress
+from operator import and_, itemgetter, not_
 
-from tasks.clean import Sentence, matching_form
+from tasks.clean import Sentence, folded_text
 from tasks.names import NameLexicon
 
 MAX_NAME_WORDS = 4
@@ -27,14 +30,24 @@ COMMON_WORDS = 5000
 # Words this frequent never stand for a person alone, even when they are names (राम, ममता).
 VERY_COMMON_WORDS = 1500
 # Words: Devanagari or Latin letters and digits, hyphenated parts joined ('लश्कर-ए-तैबा'); an apostrophe only
-# inside Latin words ("People's"), so a quoted name's offsets stay those of the name.
+# inside Latin words ("People's"), so a quoted name's offsets stay those of the name. Possessive runs (++): what
+# follows them is optional, so a run never gives back letters, and the engine need not keep the way back.
 _TOKEN = re.compile(
-    r"(?:[A-Za-z\u00C0-\u024F0-9&]+(?:'[A-Za-z]+)?|[\u0900-\u0963\u0966-\u096F\u0971-\u097F0-9]+)"
+    r"(?:[A-Za-z\u00C0-\u024F0-9&]++(?:'[A-Za-z]+)?|[\u0900-\u0963\u0966-\u096F\u0971-\u097F0-9]++)"
     r"(?:-[A-Za-z\u00C0-\u024F\u0900-\u0963\u0971-\u097F]+)*"
 )
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
 _HAS_LETTER = re.compile(r"[A-Za-z\u0900-\u0939\u0958-\u0961\u0972-\u097F]")
+_LATIN_CAPITAL = re.compile("[A-Z]")
 _LATIN_CAPITALISED = re.compile(r"[A-Z][A-Za-z\u00C0-\u024F&'.-]*")
 _GLOSS_AFTER = re.compile(r"\s?\(([^()\n]{1,80})\)")
+_ANY_LATIN = re.compile(r"[A-Za-z]")
+_ANY_DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+# Cue kinds whose words never stand inside a name found from other cues.
+_NOT_IN_NAMES = frozenset({"org_head", "place_cue", "place_feature", "place_locative", "place_government", "person_honorific", "org_apposition"})
+_HONORIFIC = frozenset({"person_honorific"})
+_ORG_MODIFIER = frozenset({"org_modifier"})
+_NO_CUE: tuple[int, tuple] = (0, ())
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,8 @@ class CueLexicon:
 
     fold_cache: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     pair_starts: frozenset[str] = frozenset()   # first words of two-word cues
+    cue_starts: frozenset[str] = frozenset()    # first words of one- and two-word cues
+    cue_kinds: Mapping[tuple[str, ...], frozenset[str]] = field(default_factory=dict)  # cue words -> their kinds
 
     def fold(self, word: str) -> str:
         """The matching form of one word (cached: news repeats its words)."""
@@ -78,12 +93,19 @@ class CueLexicon:
         if folded is None:
             if len(self.fold_cache) > FOLD_CACHE_SIZE:
                 self.fold_cache.clear()
-            folded = self.fold_cache[word] = matching_form(word, self.variants).text
+            folded = self.fold_cache[word] = folded_text(word, self.variants)
+        return folded
+
+    def fold_all(self, words: Sequence[str]) -> list[str]:
+        """The matching form of each word: one dict look-up per word once the cache knows it."""
+        folded = list(map(self.fold_cache.get, words))
+        if None in folded:
+            folded = [self.fold(word) if found is None else found for word, found in zip(words, folded)]
         return folded
 
 
 def _fold(word: str, variants: tuple[tuple[str, str], ...]) -> str:
-    return matching_form(word, variants).text
+    return folded_text(word, variants)
 
 
 def build_cue_lexicon(
@@ -143,6 +165,8 @@ def build_cue_lexicon(
         latin_heads=latin_heads,
         very_common=frozenset(fold(w) for w in common_words[:VERY_COMMON_WORDS]),
         pair_starts=frozenset(key[0] for key in cues if len(key) == 2),
+        cue_starts=frozenset(key[0] for key in cues if len(key) <= 2),
+        cue_kinds={key: frozenset(cue.kind for cue in value) for key, value in cues.items()},
         boilerplate=re.compile("|".join(
             r"\s+".join(re.escape(w) for w in _fold(p, variants).split()) for p in sorted(boilerplate, key=len, reverse=True)
         )) if boilerplate else None,
@@ -150,14 +174,18 @@ def build_cue_lexicon(
 
 
 @dataclass(frozen=True)
-class Token:
-    """A word of the text: offsets, text, matching form, and whether only spaces separate it from the word before."""
+class Tokens:
+    """The words of a text as parallel lists: offsets, text, matching form, and whether only spaces (or an
+    initial's dot) separate a word from the one before in the same sentence."""
 
-    start: int
-    end: int
-    text: str
-    folded: str
-    joined: bool
+    starts: list[int]
+    ends: list[int]
+    texts: list[str]
+    folded: list[str]
+    joined: list[bool]
+
+    def __len__(self) -> int:
+        return len(self.starts)
 
 
 @dataclass(frozen=True)
@@ -188,26 +216,32 @@ class CueCandidate:
     gloss: Gloss | None = None
 
 
-def tokenize(text: str, sentences: Sequence[Sentence], lexicon: CueLexicon) -> list[Token]:
+def tokenize(text: str, sentences: Sequence[Sentence], lexicon: CueLexicon) -> Tokens:
     """Words of the text; a word is joined to the one before when only spaces (or an initial's dot) stand between."""
-    starts = [s.start for s in sentences]
-    tokens: list[Token] = []
-    previous_sentence = -1
-    for match in _TOKEN.finditer(text):
-        start, end = match.span()
-        sentence = bisect.bisect_right(starts, start) - 1
-        joined = False
-        if tokens and sentence == previous_sentence:
-            gap = text[tokens[-1].end:start]
-            joined = gap.strip() == "" or (gap.strip() == "." and tokens[-1].folded in lexicon.initials)
-        previous_sentence = sentence
-        tokens.append(Token(start, end, match.group(), lexicon.fold(match.group()), joined))
-    return tokens
+    # Column by column, so the per-word work runs in C (an article has a few hundred words): splitting on the word
+    # pattern as a group gives gap, word, gap, ..., word, gap, and the offsets are the running sum of their lengths.
+    pieces = _TOKEN_SPLIT.split(text)
+    offsets = list(accumulate(map(len, pieces), initial=0))
+    texts, starts, ends = pieces[1::2], offsets[1:-1:2], offsets[2::2]
+    folded = lexicon.fold_all(texts)
+    same_sentence = [True] * max(len(starts) - 1, 0)
+    for sentence in sentences:
+        after = bisect.bisect_left(starts, sentence.start)  # the sentence's first word
+        if 0 < after < len(starts):
+            same_sentence[after - 1] = False
+    gaps = list(map(str.strip, pieces[2:-1:2]))
+    joined = list(map(and_, same_sentence, map(not_, gaps)))
+    if "." in gaps and not lexicon.initials.isdisjoint(folded):
+        # 'एस. जयशंकर': an initial's dot joins too.
+        for index in _positions(folded[:-1], lexicon.initials):
+            joined[index] = joined[index] or same_sentence[index] and gaps[index] == "."
+    return Tokens(starts, ends, texts, folded, [False, *joined] if texts else [])
 
 
-def is_name_word(token: Token, lexicon: CueLexicon) -> bool:
+def is_name_word(tokens: Tokens, index: int, lexicon: CueLexicon) -> bool:
     """A word that may be part of a name: has letters, is not a function word and not a frequent non-name word."""
-    return bool(_HAS_LETTER.search(token.text)) and token.text not in lexicon.stop_words and token.folded not in lexicon.common
+    text = tokens.texts[index]
+    return bool(_HAS_LETTER.search(text)) and text not in lexicon.stop_words and tokens.folded[index] not in lexicon.common
 
 
 def boilerplate_sentences(text: str, form_text: str, to_source: Sequence[int], sentences: Sequence[Sentence], lexicon: CueLexicon) -> set[int]:
@@ -234,122 +268,132 @@ def boilerplate_sentences(text: str, form_text: str, to_source: Sequence[int], s
 
 def harvest_glosses(text: str) -> list[Gloss]:
     """Every parenthesised text with Latin letters: 'पाकिस्तान (Pakistan)' gives 'Pakistan'."""
-    glosses = []
+    glosses: list[Gloss] = []
+    if "(" not in text:
+        return glosses
     for match in _GLOSS_AFTER.finditer(text):
         inner = match.group(1).strip()
-        if re.search(r"[A-Za-z]", inner) and not re.search(r"[\u0900-\u097F]", inner):
+        if _ANY_LATIN.search(inner) and not _ANY_DEVANAGARI.search(inner):
             offset = text.index(inner, match.start(1))
             glosses.append(Gloss(match.start(), offset, offset + len(inner), inner))
     return glosses
 
 
-class _Words:
-    """Per-article word classes over the token list."""
+def _positions(words: Sequence[str], vocabulary: frozenset[str]) -> list[int]:
+    """Indices of the words in the vocabulary, in text order."""
+    if vocabulary.isdisjoint(words):  # a quicker test, and the usual answer for most word lists
+        return []
+    return list(compress(range(len(words)), map(vocabulary.__contains__, words)))
 
-    def __init__(self, tokens: Sequence[Token], lexicon: CueLexicon, covered: Mapping[int, tuple[int, int, str, str]], title_ends: set[int], title_tokens: set[int]):
+
+class _Words:
+    """Per-article word classes over the tokens; the cues of the article are looked up once, on construction."""
+
+    def __init__(self, tokens: Tokens, lexicon: CueLexicon, covered: Mapping[int, tuple[int, int, str, str]], title_ends: set[int], title_tokens: set[int]):
         self.tokens, self.lexicon, self.covered = tokens, lexicon, covered
         self.title_ends, self.title_tokens = title_ends, title_tokens
-        self._cues: dict[int, tuple[int, tuple[CueWord, ...]]] = {}
+        # Index -> (number of words, cues) and the kinds of those cues, for the words that open a cue (longest first).
+        self.cues: dict[int, tuple[int, tuple[CueWord, ...]]] = {}
+        self.cue_kinds: dict[int, frozenset[str]] = {}
+        folded, joined, table = tokens.folded, tokens.joined, lexicon.cues
+        for index in _positions(folded, lexicon.cue_starts):
+            word = folded[index]
+            key: tuple[str, ...] = (word,)
+            if word in lexicon.pair_starts and index + 1 < len(folded) and joined[index + 1] and (word, folded[index + 1]) in table:
+                key = (word, folded[index + 1])
+            if key in table:
+                self.cues[index] = (len(key), table[key])
+                self.cue_kinds[index] = lexicon.cue_kinds[key]
 
     def cue_at(self, index: int) -> tuple[int, tuple[CueWord, ...]]:
         """The longest cue starting at a token: (number of words, cues), or (0, ())."""
-        if index in self._cues:
-            return self._cues[index]
-        tokens, cue_table, found = self.tokens, self.lexicon.cues, (0, ())
-        folded = tokens[index].folded
-        if folded in self.lexicon.pair_starts and index + 1 < len(tokens) and tokens[index + 1].joined:
-            cues = cue_table.get((folded, tokens[index + 1].folded))
-            if cues:
-                found = (2, cues)
-        if not found[0]:
-            cues = cue_table.get((folded,))
-            if cues:
-                found = (1, cues)
-        self._cues[index] = found
-        return found
+        return self.cues.get(index, _NO_CUE)
 
-    def has_cue(self, index: int, kinds: set[str]) -> bool:
-        return any(c.kind in kinds for c in self.cue_at(index)[1])
+    def has_cue(self, index: int, kinds: frozenset[str]) -> bool:
+        found = self.cue_kinds.get(index)
+        return found is not None and not kinds.isdisjoint(found)
 
     def is_stop(self, index: int) -> bool:
-        token = self.tokens[index]
-        return token.text in self.lexicon.stop_words or token.folded in self.lexicon.common
+        return self.tokens.texts[index] in self.lexicon.stop_words or self.tokens.folded[index] in self.lexicon.common
 
     def is_listed(self, index: int) -> bool:
-        folded, lexicon = self.tokens[index].folded, self.lexicon
+        folded, lexicon = self.tokens.folded[index], self.lexicon
         return folded in lexicon.given or folded in lexicon.surnames or folded in lexicon.initials or folded in lexicon.particles
 
     def name_like(self, index: int) -> bool:
         """A word that can stand in a name: not frequent, not a function word, title, cue or listed entity."""
-        token = self.tokens[index]
-        if index in self.covered or index in self.title_tokens or not _HAS_LETTER.search(token.text):
+        text = self.tokens.texts[index]
+        if index in self.covered or index in self.title_tokens or not _HAS_LETTER.search(text):
             return False
         if self.is_listed(index):
-            return token.text not in self.lexicon.stop_words
-        if self.is_stop(index) or self.has_cue(index, {"org_head", "place_cue", "place_feature", "place_locative", "place_government", "person_honorific", "org_apposition"}):
-            return False
-        return True
+            return text not in self.lexicon.stop_words
+        return not (self.is_stop(index) or self.has_cue(index, _NOT_IN_NAMES))
 
     def unknown(self, index: int) -> bool:
         """Name-like and in no word list: the strongest sign of a name."""
-        folded = self.tokens[index].folded
+        folded = self.tokens.folded[index]
         return self.name_like(index) and not self.is_listed(index) and folded not in self.lexicon.loanwords and folded not in self.lexicon.uncommon
 
     def boundary_after(self, index: int) -> bool:
         """The name ends here: a function word, punctuation or the end of the sentence follows."""
         nxt = index + 1
-        return nxt >= len(self.tokens) or not self.tokens[nxt].joined or self.is_stop(nxt) or nxt in self.covered
+        return nxt >= len(self.tokens) or not self.tokens.joined[nxt] or self.is_stop(nxt) or nxt in self.covered
+
+
+def _words_of(tokens: Tokens, first: int, end: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The written and the folded words of tokens[first:end]."""
+    return tuple(tokens.texts[first:end]), tuple(tokens.folded[first:end])
 
 
 def _run_forward(words: _Words, first: int, limit: int = MAX_NAME_WORDS) -> int:
     """Index after the last name-like word of a run starting at `first` (joined words only)."""
-    tokens, end = words.tokens, first
-    while end < len(tokens) and end - first < limit and (end == first or tokens[end].joined) and words.name_like(end):
+    joined, end = words.tokens.joined, first
+    while end < len(joined) and end - first < limit and (end == first or joined[end]) and words.name_like(end):
         end += 1
     return end
 
 
 def _person(words: _Words, first: int, last: int, rule: str, confidence: float) -> CueCandidate | None:
-    tokens = words.tokens[first:last]
-    if not tokens:
+    tokens, lexicon = words.tokens, words.lexicon
+    folded = tokens.folded
+    last = min(last, len(tokens))
+    while last > first and (folded[last - 1] in lexicon.initials or folded[last - 1] in lexicon.particles):
+        last -= 1
+    if last <= first:
         return None
-    lexicon = words.lexicon
-    while tokens and (tokens[-1].folded in lexicon.initials or tokens[-1].folded in lexicon.particles):
-        tokens = tokens[:-1]
-    if not tokens or (len(tokens) == 1 and (len(tokens[0].folded) < 2 or tokens[0].folded in lexicon.given and rule == "name_list")):
+    if last - first == 1 and (len(folded[first]) < 2 or folded[first] in lexicon.given and rule == "name_list"):
         return None
     # One word alone is a name only if it is in no frequency list or is a known surname ('विशेषज्ञ खामोश हैं').
-    if len(tokens) == 1 and tokens[0].folded not in lexicon.surnames and (tokens[0].folded in lexicon.uncommon or tokens[0].folded in lexicon.loanwords):
+    if last - first == 1 and folded[first] not in lexicon.surnames and (folded[first] in lexicon.uncommon or folded[first] in lexicon.loanwords):
         return None
-    return CueCandidate(tokens[0].start, tokens[-1].end, "PERSON", tuple(t.text for t in tokens), tuple(t.folded for t in tokens), rule, "person", confidence=confidence)
+    return CueCandidate(tokens.starts[first], tokens.ends[last - 1], "PERSON", *_words_of(tokens, first, last), rule, "person", confidence=confidence)
 
 
 def _common_then_unknown(words: _Words, index: int) -> bool:
     tokens = words.tokens
-    return (index + 1 < len(tokens) and tokens[index + 1].joined and tokens[index].text not in words.lexicon.stop_words
-            and index not in words.covered and index not in words.title_tokens and bool(_HAS_LETTER.search(tokens[index].text))
+    return (index + 1 < len(tokens) and tokens.joined[index + 1] and tokens.texts[index] not in words.lexicon.stop_words
+            and index not in words.covered and index not in words.title_tokens and bool(_HAS_LETTER.search(tokens.texts[index]))
             and words.name_like(index + 1))
 
 
 def _after_titles(words: _Words, used: set[int]) -> list[CueCandidate]:
     """People named right after a title or an honorific, and a second person joined to them by 'और'."""
     tokens, found = words.tokens, []
-    starts = [t.start for t in tokens]
+    joined, count = tokens.joined, len(tokens)
     openers = sorted(
-        {bisect.bisect_left(starts, end) for end in words.title_ends}
-        | {i + words.cue_at(i)[0] for i in range(len(tokens)) if words.has_cue(i, {"person_honorific"})}
+        {bisect.bisect_left(tokens.starts, end) for end in words.title_ends}
+        | {index + size for index, (size, _) in words.cues.items() if "person_honorific" in words.cue_kinds[index]}
     )
     for first in openers:
-        if first >= len(tokens) or not tokens[first].joined or first in used:
+        if first >= count or not joined[first] or first in used:
             continue
         # An honorific may follow the title: 'मुख्य न्यायाधीश जस्टिस X'.
-        size, cues = words.cue_at(first)
-        if any(c.kind == "person_honorific" for c in cues):
+        if words.has_cue(first, _HONORIFIC):
             continue
         end = _run_forward(words, first)
         if end == first and _common_then_unknown(words, first):
             # 'कलेक्टर देव सेनापति ने': a frequent word opens a name when an unknown word follows it.
-            end = _run_forward(words, first + 1) if first + 1 < len(tokens) else first
+            end = _run_forward(words, first + 1) if first + 1 < count else first
             end = end if end > first + 1 else first
         candidate = _person(words, first, end, "title", 0.75)
         if candidate is None or not words.boundary_after(end - 1) and end - first < MAX_NAME_WORDS:
@@ -358,7 +402,7 @@ def _after_titles(words: _Words, used: set[int]) -> list[CueCandidate]:
         used.update(range(first, end))
         # 'पूर्व विधायक उदय मुदलियार और गोपी माधवानी भी': the title covers both names.
         nxt = end
-        if nxt + 1 < len(tokens) and tokens[nxt].text in ("और", "व", "तथा") and tokens[nxt + 1].joined:
+        if nxt + 1 < count and tokens.texts[nxt] in ("और", "व", "तथा") and joined[nxt + 1]:
             second_end = _run_forward(words, nxt + 1)
             if second_end == nxt + 1 and _common_then_unknown(words, nxt + 1):
                 second_end = _run_forward(words, nxt + 2) if _run_forward(words, nxt + 2) > nxt + 2 else nxt + 1
@@ -373,29 +417,27 @@ def _after_titles(words: _Words, used: set[int]) -> list[CueCandidate]:
 def _from_name_lists(words: _Words, used: set[int]) -> list[CueCandidate]:
     """A known given name (or initials) followed by name-like words, or name-like words before a known surname."""
     tokens, lexicon, found = words.tokens, words.lexicon, []
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        starts_name = (token.folded in lexicon.given or token.folded in lexicon.initials) and words.name_like(index)
-        if index in used or not starts_name or (index > 0 and tokens[index].joined and words.name_like(index - 1) and index - 1 not in used):
-            index += 1
+    folded, joined = tokens.folded, tokens.joined
+    resume = 0  # a name found runs to here: the next one starts after it
+    for index in sorted({*_positions(folded, lexicon.given), *_positions(folded, lexicon.initials)}):
+        if index < resume or index in used or not words.name_like(index):
+            continue
+        if index > 0 and joined[index] and words.name_like(index - 1) and index - 1 not in used:
             continue
         end = _run_forward(words, index)
         rest = range(index + 1, end)
         # Two given names in a row are too often a name and a word (प्रकाश, विजय); a surname or an unknown word must follow.
-        if end - index >= 2 and any(tokens[i].folded in lexicon.surnames or words.unknown(i) for i in rest):
+        if end - index >= 2 and any(folded[i] in lexicon.surnames or words.unknown(i) for i in rest):
             candidate = _person(words, index, end, "name_list", 0.65)
             if candidate:
                 found.append(candidate)
                 used.update(range(index, end))
-                index = end
-                continue
-        index += 1
-    for index, token in enumerate(tokens):
-        if index in used or token.folded not in lexicon.surnames or not words.name_like(index):
+                resume = end
+    for index in _positions(folded, lexicon.surnames):
+        if index in used or not words.name_like(index):
             continue
         first = index
-        while first - 1 >= 0 and index - first < 2 and tokens[first].joined and first - 1 not in used and words.name_like(first - 1) and not words.is_listed(first - 1):
+        while first - 1 >= 0 and index - first < 2 and joined[first] and first - 1 not in used and words.name_like(first - 1) and not words.is_listed(first - 1):
             first -= 1
         if first < index:
             candidate = _person(words, first, index + 1, "name_list", 0.6)
@@ -405,11 +447,11 @@ def _from_name_lists(words: _Words, used: set[int]) -> list[CueCandidate]:
     return found
 
 
-def _country_before(words: _Words, index: int, entities) -> str | None:
+def _country_before(words: _Words, index: int, entities, genitives: Collection[str]) -> str | None:
     """ISO3 of a country written right before a word: adjective ('चीनी कंपनी') or genitive ('चीन के विदेश मंत्रालय')."""
-    tokens = words.tokens
+    joined = words.tokens.joined
     k = index - 1
-    if k >= 0 and tokens[index].joined and tokens[k].text in ("के", "की", "का") and tokens[k].joined:
+    if k >= 0 and joined[index] and words.tokens.texts[k] in genitives and joined[k]:
         k -= 1
     if k >= 0 and k in words.covered:
         _, _, entity_id, entity_type = words.covered[k]
@@ -418,41 +460,41 @@ def _country_before(words: _Words, index: int, entities) -> str | None:
     return None
 
 
-def _organisations(words: _Words, used: set[int], gazetteer) -> list[CueCandidate]:
+def _organisations(words: _Words, used: set[int], gazetteer, genitives: Collection[str]) -> list[CueCandidate]:
     """Names before an organisation's head word ('पीपुल्स पार्टी'), after a description ('कंपनी सिनोपेक'), ministries."""
     tokens, lexicon, found = words.tokens, words.lexicon, []
+    joined, count = tokens.joined, len(tokens)
     entities = gazetteer.entities
-    for head in range(len(tokens)):
-        size, cues = words.cue_at(head)
-        if not cues or head in words.covered:
+    for head, (size, cues) in words.cues.items():
+        if head in words.covered:
             continue
         cue = next((c for c in cues if c.kind == "org_head"), None)
         if cue is not None and head not in used:
-            if tokens[head].folded in lexicon.portfolio_heads:
-                found += _ministries(words, head, used, entities)
+            if tokens.folded[head] in lexicon.portfolio_heads:
+                found += _ministries(words, head, used, entities, genitives)
             else:
-                candidate = _named_before_head(words, head, size, cue, used, entities)
+                candidate = _named_before_head(words, head, size, cue, used, entities, genitives)
                 if candidate is not None:
                     found.append(candidate)
-        if any(c.kind == "org_apposition" for c in cues) and head + size < len(tokens) and tokens[head + size].joined:
+        if "org_apposition" in words.cue_kinds[head] and head + size < count and joined[head + size]:
             first = head + size
             end = first
-            while end < len(tokens) and end - first < 3 and (end == first or tokens[end].joined) and end not in used and (words.unknown(end) or tokens[end].folded in lexicon.loanwords):
+            while end < count and end - first < 3 and (end == first or joined[end]) and end not in used and (words.unknown(end) or tokens.folded[end] in lexicon.loanwords):
                 end += 1
             if end > first and any(words.unknown(i) for i in range(first, end)) and words.boundary_after(end - 1):
                 found.append(CueCandidate(
-                    tokens[first].start, tokens[end - 1].end, "ORGANIZATION",
-                    tuple(t.text for t in tokens[first:end]), tuple(t.folded for t in tokens[first:end]), "org_apposition", "org", confidence=0.6,
+                    tokens.starts[first], tokens.ends[end - 1], "ORGANIZATION", *_words_of(tokens, first, end), "org_apposition", "org", confidence=0.6,
                 ))
                 used.update(range(first, end))
     return found
 
 
-def _named_before_head(words: _Words, head: int, size: int, cue: CueWord, used: set[int], entities) -> CueCandidate | None:
+def _named_before_head(words: _Words, head: int, size: int, cue: CueWord, used: set[int], entities, genitives: Collection[str]) -> CueCandidate | None:
     """'पाकिस्तान पीपुल्स पार्टी': the words before a head that can belong to a name (a weak head needs a proper one)."""
     tokens, lexicon = words.tokens, words.lexicon
+    joined, folded = tokens.joined, tokens.folded
     first, proper = head, False
-    while first - 1 >= 0 and head - first < MAX_NAME_WORDS and tokens[first].joined and first - 1 not in used:
+    while first - 1 >= 0 and head - first < MAX_NAME_WORDS and joined[first] and first - 1 not in used:
         k = first - 1
         if k in words.covered:
             entity_type = words.covered[k][3]
@@ -463,11 +505,11 @@ def _named_before_head(words: _Words, head: int, size: int, cue: CueWord, used: 
             while first - 1 >= 0 and words.covered.get(first - 1) == words.covered[k]:
                 first -= 1
             continue
-        if words.unknown(k) or tokens[k].folded in lexicon.loanwords or words.is_listed(k):
-            proper = proper or words.unknown(k) or tokens[k].folded in lexicon.loanwords
+        if words.unknown(k) or folded[k] in lexicon.loanwords or words.is_listed(k):
+            proper = proper or words.unknown(k) or folded[k] in lexicon.loanwords
             first = k
             continue
-        if any(c.kind == "org_modifier" for c in words.cue_at(k)[1]):
+        if words.has_cue(k, _ORG_MODIFIER):
             first = k
             continue
         break
@@ -476,36 +518,36 @@ def _named_before_head(words: _Words, head: int, size: int, cue: CueWord, used: 
     end_index = head + size if cue.in_name else head
     used.update(range(first, head + size))
     return CueCandidate(
-        tokens[first].start, tokens[end_index - 1].end, "ORGANIZATION",
-        tuple(t.text for t in tokens[first:head]), tuple(t.folded for t in tokens[first:head]), "org_head", "org",
+        tokens.starts[first], tokens.ends[end_index - 1], "ORGANIZATION", *_words_of(tokens, first, head), "org_head", "org",
         suffix_en=cue.english if cue.in_name and cue.english else None,
-        country_iso3=_country_before(words, first, entities), confidence=0.65,
+        country_iso3=_country_before(words, first, entities, genitives), confidence=0.65,
     )
 
 
-def _ministries(words: _Words, head: int, used: set[int], entities) -> list[CueCandidate]:
+def _ministries(words: _Words, head: int, used: set[int], entities, genitives: Collection[str]) -> list[CueCandidate]:
     """'चीन के विदेश और रक्षा मंत्रालय': one ministry per portfolio, named with the country's adjective."""
     tokens, lexicon = words.tokens, words.lexicon
+    joined, folded = tokens.joined, tokens.folded
     portfolios: list[int] = []
     k = head - 1
-    while k >= 0 and tokens[k + 1].joined and k not in used:
-        if tokens[k].folded in lexicon.portfolios:
+    while k >= 0 and joined[k + 1] and k not in used:
+        if folded[k] in lexicon.portfolios:
             portfolios.insert(0, k)
             k -= 1
-        elif tokens[k].text in ("और", "व", "एवं", "तथा") and portfolios:
+        elif tokens.texts[k] in ("और", "व", "एवं", "तथा") and portfolios:
             k -= 1
         else:
             break
     if not portfolios:
         return []
-    country = _country_before(words, portfolios[0], entities)
+    country = _country_before(words, portfolios[0], entities, genitives)
     prefix = words.lexicon.demonyms.get(country, f"{entities['country:' + country.lower()].name_en}'s") if country else None
     found = []
     for index in portfolios:
         end = head + 1 if index == portfolios[-1] else index + 1
         found.append(CueCandidate(
-            tokens[index].start, tokens[end - 1].end, "ORGANIZATION", (), (), "ministry", "org",
-            prefix_en=" ".join(p for p in (prefix, lexicon.portfolios[tokens[index].folded]) if p),
+            tokens.starts[index], tokens.ends[end - 1], "ORGANIZATION", (), (), "ministry", "org",
+            prefix_en=" ".join(p for p in (prefix, lexicon.portfolios[folded[index]]) if p),
             suffix_en="Ministry", country_iso3=country, confidence=0.7,
         ))
         used.update(range(index, end))
@@ -515,44 +557,43 @@ def _ministries(words: _Words, head: int, used: set[int], entities) -> list[CueC
 def _places(words: _Words, used: set[int], gazetteer) -> list[CueCandidate]:
     """Places named before a place word ('हरगू गांव', 'जीरम घाटी', 'X स्थित'), and '<place> पुलिस/सरकार' bodies."""
     tokens, lexicon, found = words.tokens, words.lexicon, []
+    joined, folded = tokens.joined, tokens.folded
     entities = gazetteer.entities
-    for cue_index in range(len(tokens)):
-        size, cues = words.cue_at(cue_index)
-        if not cues or cue_index in used:
+    for cue_index, (size, cues) in words.cues.items():
+        if cue_index in used:
             continue
         government = next((c for c in cues if c.kind == "place_government"), None)
-        if government is not None and cue_index > 0 and tokens[cue_index].joined:
+        if government is not None and cue_index > 0 and joined[cue_index]:
             k = cue_index - 1
-            if tokens[k].text == "की" and tokens[k].joined and k > 0:
+            if tokens.texts[k] == "की" and joined[k] and k > 0:
                 k -= 1
             covered = words.covered.get(k)
             # '<place> पुलिस ने' names a body; '<place> के पुलिस कैंप' is a camp, so the cue must end the phrase.
             if covered and covered[3] == "LOCATION" and words.boundary_after(cue_index + size - 1):
                 place = entities[covered[2]]
                 found.append(CueCandidate(
-                    tokens[cue_index].start, tokens[cue_index + size - 1].end, "ORGANIZATION", (), (), "place_government", "org",
+                    tokens.starts[cue_index], tokens.ends[cue_index + size - 1], "ORGANIZATION", (), (), "place_government", "org",
                     prefix_en=place.name_en, suffix_en=government.english, country_iso3=place.country_iso3, confidence=0.7,
                 ))
                 used.update(range(cue_index, cue_index + size))
             continue
         place = next((c for c in cues if c.kind in ("place_cue", "place_feature", "place_locative")), None)
-        if place is None or cue_index == 0 or not tokens[cue_index].joined:
+        if place is None or cue_index == 0 or not joined[cue_index]:
             continue
         limit = 3 if place.kind == "place_feature" else 2
         first = cue_index
-        while first - 1 >= 0 and cue_index - first < limit and tokens[first].joined and first - 1 not in used and (
-            words.unknown(first - 1) or (place.kind == "place_feature" and tokens[first - 1].folded in lexicon.loanwords)
+        while first - 1 >= 0 and cue_index - first < limit and joined[first] and first - 1 not in used and (
+            words.unknown(first - 1) or (place.kind == "place_feature" and folded[first - 1] in lexicon.loanwords)
         ):
             first -= 1
         if first == cue_index or not any(words.unknown(i) for i in range(first, cue_index)):
             continue
-        if first > 0 and tokens[first].joined and (first - 1) in words.covered and words.covered[first - 1][3] in ("LOCATION", "COUNTRY", "PERSON") and place.kind != "place_feature":
+        if first > 0 and joined[first] and (first - 1) in words.covered and words.covered[first - 1][3] in ("LOCATION", "COUNTRY", "PERSON") and place.kind != "place_feature":
             continue  # 'अफ़ग़ानिस्तान हरगू' would be one run; keep to what the cue clearly names
         in_name = place.in_name and place.kind == "place_feature"
         end = cue_index + size if in_name else cue_index
         found.append(CueCandidate(
-            tokens[first].start, tokens[end - 1].end, "LOCATION",
-            tuple(t.text for t in tokens[first:cue_index]), tuple(t.folded for t in tokens[first:cue_index]), place.kind, "place",
+            tokens.starts[first], tokens.ends[end - 1], "LOCATION", *_words_of(tokens, first, cue_index), place.kind, "place",
             suffix_en=place.english if in_name and place.english else None, confidence=0.6,
         ))
         used.update(range(first, cue_index + size))
@@ -562,38 +603,47 @@ def _places(words: _Words, used: set[int], gazetteer) -> list[CueCandidate]:
 def _latin_spans(text: str, words: _Words, used: set[int], glosses: Sequence[Gloss]) -> list[CueCandidate]:
     """Capitalised Latin names outside parentheses, typed by their English head word (Times, Party, Valley)."""
     tokens, found = words.tokens, []
+    if not _LATIN_CAPITAL.search(text):
+        return found
+    joined, starts, count = tokens.joined, tokens.starts, len(tokens)
     inside = [(g.start, g.end) for g in glosses]
     heads = words.lexicon.latin_heads
-    index = 0
-    while index < len(tokens):
-        if index in used or index in words.covered or not _LATIN_CAPITALISED.fullmatch(tokens[index].text) or any(s <= tokens[index].start < e for s, e in inside):
-            index += 1
+    # Upper case first (in C), then the exact test on those few.
+    upper = compress(range(count), map(str.isupper, map(itemgetter(0), tokens.texts)))
+    capitalised = [index for index in upper if _LATIN_CAPITALISED.fullmatch(tokens.texts[index])]
+    resume = 0  # a run of capitalised words was read up to here
+    for index in capitalised:
+        if index < resume or index in used or index in words.covered or any(s <= starts[index] < e for s, e in inside):
             continue
         end = index + 1
-        while end < len(tokens) and end - index < 6 and tokens[end].joined and _LATIN_CAPITALISED.fullmatch(tokens[end].text) and end not in words.covered:
+        while end < count and end - index < 6 and joined[end] and _LATIN_CAPITALISED.fullmatch(tokens.texts[end]) and end not in words.covered:
             end += 1
-        typed = heads.get(tokens[end - 1].text.lower())
+        typed = heads.get(tokens.texts[end - 1].lower())
         if typed and end - index >= 2:
             found.append(CueCandidate(
-                tokens[index].start, tokens[end - 1].end, typed, tuple(t.text for t in tokens[index:end]), tuple(t.folded for t in tokens[index:end]),
+                starts[index], tokens.ends[end - 1], typed, *_words_of(tokens, index, end),
                 "latin", "org" if typed == "ORGANIZATION" else "place", confidence=0.7,
             ))
             used.update(range(index, end))
-        index = end
+        resume = end
     return found
 
 
 def find_cue_candidates(
     text: str,
-    tokens: Sequence[Token],
+    tokens: Tokens,
     gazetteer_spans: Sequence[tuple[int, int, object]],
     title_spans: Sequence[tuple[int, int, object]],
     glosses: Sequence[Gloss],
     gazetteer,
     lexicon: CueLexicon,
+    genitives: Collection[str],
 ) -> list[CueCandidate]:
-    """Spans that cues mark as people, organisations or places the gazetteer does not know, in text order."""
-    starts = [t.start for t in tokens]
+    """Spans that cues mark as people, organisations or places the gazetteer does not know, in text order.
+
+    `genitives` are the postpositions of a possessor ('चीन के विदेश मंत्रालय'), from data/reference/function_words.csv.
+    """
+    starts = tokens.starts
     covered: dict[int, tuple[int, int, str, str]] = {}
     for start, end, surface in gazetteer_spans:
         entity = gazetteer.entities[surface.entity_id]
@@ -604,12 +654,12 @@ def find_cue_candidates(
     used: set[int] = set()
     found = _after_titles(words, used)
     found += _places(words, used, gazetteer)
-    found += _organisations(words, used, gazetteer)
+    found += _organisations(words, used, gazetteer, genitives)
     found += _from_name_lists(words, used)
     found += _latin_spans(text, words, used, glosses)
     by_paren = {g.paren_start: g for g in glosses}
     with_glosses = []
     for candidate in found:
         gloss = by_paren.get(candidate.end) or by_paren.get(candidate.end + 1 if text[candidate.end:candidate.end + 1] == " " else -1)
-        with_glosses.append(candidate if gloss is None else CueCandidate(**{**candidate.__dict__, "gloss": gloss}))
+        with_glosses.append(candidate if gloss is None else dataclasses.replace(candidate, gloss=gloss))
     return sorted(with_glosses, key=lambda c: c.start)

@@ -9,13 +9,15 @@ import unicodedata
 from collections import ChainMap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import attrgetter, itemgetter
 
 import ahocorasick
 import polars as pl
 
 from contracts.arrow import polars_schema
 from contracts.datasets import Mention
-from tasks.clean import MatchingForm, Sentence, matching_form
+from tasks.clean import MatchingForm, Sentence, folded_text, matching_form
 from tasks.coref import PersonName, link_short_names, name_parts
 from tasks.cues import CueCandidate, CueLexicon, boilerplate_sentences, find_cue_candidates, harvest_glosses, is_name_word, tokenize
 from tasks.english import prose_name
@@ -27,6 +29,7 @@ ID_PREFIX = {"PERSON": "person", "ORGANIZATION": "org", "COUNTRY": "country", "L
 TYPE_PRIORITY = {"PERSON": 0, "ORGANIZATION": 1, "LOCATION": 2, "COUNTRY": 3, "COMMODITY": 4}
 ARGUMENT_TYPES = frozenset({"PERSON", "ORGANIZATION", "COUNTRY"})
 GLOSS_MAX_CHARS = 80
+LISTED_CACHE_SIZE = 100_000
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 _GLOSS = re.compile(r"\s?\(([^()\n]{1,%d})\)" % GLOSS_MAX_CHARS)
 
@@ -74,13 +77,26 @@ class Gazetteer:
     title_automaton: ahocorasick.Automaton  # folded title -> (length, (Role,))
     # English names and Latin aliases by type, for linking a romanised name to a listed entity: type -> (names, ids)
     names_by_type: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    listed_cache: dict[tuple[str, str], str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def fold(self, text: str) -> str:
         """The matching form of a short string."""
-        return matching_form(text, self.variants).text
+        return folded_text(text, self.variants)
+
+    def listed_entity_id(self, entity_type: str, name_en: str) -> str | None:
+        """Id of the listed entity of that type whose English name is closest to `name_en`, if close enough (cached:
+        news repeats its names, and each look-up compares with every listed name)."""
+        key = (entity_type, name_en)
+        if key not in self.listed_cache:
+            if len(self.listed_cache) > LISTED_CACHE_SIZE:
+                self.listed_cache.clear()
+            names, ids = self.names_by_type.get(entity_type, ((), ()))
+            index = closest_name(name_en, names) if names else None
+            self.listed_cache[key] = None if index is None else ids[index]
+        return self.listed_cache[key]
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: a batch builds tens of thousands, and a frozen dataclass's __init__ is four times slower
 class MentionRecord:
     """A mention found in an article (offsets into the cleaned text)."""
 
@@ -108,6 +124,7 @@ def entity_id_for(entity_type: str, key: str) -> str:
     return f"{ID_PREFIX[entity_type]}:{slug}"
 
 
+@lru_cache(maxsize=65536)
 def discovered_entity_id(entity_type: str, name_en: str) -> str | None:
     """Stable ascii id of an entity nobody listed, from its English name ('person:nawaz-sharif'); None without letters."""
     decomposed = unicodedata.normalize("NFKD", name_en.replace("'", ""))
@@ -137,14 +154,14 @@ def build_gazetteer(
     for surface in surfaces:
         if surface.entity_id not in by_id:
             raise ValueError(f"surface {surface.text!r} names unknown entity {surface.entity_id}")
-        folded = matching_form(surface.text, variants).text.strip()
+        folded = folded_text(surface.text, variants).strip()
         if folded:
             keyed.setdefault(folded, []).append(surface)
     for candidates in keyed.values():
         candidates.sort(key=lambda s: (TYPE_PRIORITY[by_id[s.entity_id].entity_type], s.kind != "name", s.entity_id))
     titles: dict[str, list[Role]] = {}
     for role in roles:
-        titles.setdefault(matching_form(role.title_hi, variants).text.strip(), []).append(role)
+        titles.setdefault(folded_text(role.title_hi, variants).strip(), []).append(role)
     named: dict[str, list[tuple[str, str]]] = {}
     for entity in by_id.values():
         for name in dict.fromkeys((entity.name_en, *(a for a in entity.aliases if a.isascii() and len(a) > 3))):
@@ -159,59 +176,83 @@ def build_gazetteer(
     return Gazetteer(by_id, variants, _compile(keyed), _compile(titles), names_by_type)
 
 
+@lru_cache(maxsize=None)
 def is_word_char(char: str) -> bool:
     """Letters, combining marks (Devanagari vowel signs) and digits belong to words."""
     return unicodedata.category(char)[0] in "LMN"
 
 
-def _at_word_boundary(text: str, start: int, end: int) -> bool:
-    before_ok = start == 0 or not is_word_char(text[start - 1])
-    after_ok = end >= len(text) or not is_word_char(text[end])
-    return before_ok and after_ok
-
-
 def _sentence_of(sentences: Sequence[Sentence], starts: Sequence[int], offset: int) -> Sentence:
-    position = max(bisect.bisect_right(starts, offset) - 1, 0)
-    return sentences[position]
+    position = bisect.bisect_right(starts, offset) - 1
+    return sentences[position if position > 0 else 0]
 
 
-def _longest_spans(text: str, form: MatchingForm, automaton: ahocorasick.Automaton, accept) -> list[tuple[int, int, object]]:
-    """Non-overlapping automaton matches at word boundaries in source offsets, longest first, then leftmost."""
+def _longest_spans(text: str, form: MatchingForm, automaton: ahocorasick.Automaton, exact_case: bool) -> list[tuple[int, int, object]]:
+    """Non-overlapping automaton matches at word boundaries in source offsets, longest first, then leftmost.
+
+    With `exact_case`, a surface marked exact_case (an acronym: "US", not the pronoun "us") matches only as written.
+    """
+    if not len(automaton):
+        return []
+    to_source, length_of_text, word_char = form.to_source, len(text), is_word_char
     candidates = []
-    if len(automaton):
-        for folded_end, (length, values) in automaton.iter(form.text):
-            start, end = form.to_source[folded_end - length + 1], form.to_source[folded_end + 1]
-            if not _at_word_boundary(text, start, end):
+    # The automaton reports matches by end; when none overlaps, that order is the answer.
+    previous_end, overlapping = 0, False
+    for folded_end, (length, values) in automaton.iter(form.text):
+        start, end = to_source[folded_end - length + 1], to_source[folded_end + 1]
+        if (start and word_char(text[start - 1])) or (end < length_of_text and word_char(text[end])):
+            continue
+        value = values[0]
+        if exact_case and value.exact_case:
+            found = text[start:end]
+            value = next((v for v in values if not v.exact_case or found == v.text), None)
+            if value is None:
                 continue
-            value = next((v for v in values if accept(v, text[start:end])), None)
-            if value is not None:
-                candidates.append((start, end, value))
-    candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+        candidates.append((start, end, value))
+        overlapping = overlapping or start < previous_end or start >= end
+        previous_end = end
+    return _longest_first(candidates) if overlapping else candidates
+
+
+def _longest_first(candidates: list[tuple[int, int, object]]) -> list[tuple[int, int, object]]:
+    """The longest candidates that overlap no longer (or equally long, further left) one, in text order."""
+    # Two stable sorts: by start, then by length (longest first); ties keep the automaton's order.
+    ranked = sorted(sorted(candidates, key=itemgetter(0)), key=_span_shortness)
     taken: list[tuple[int, int, object]] = []
-    for start, end, value in candidates:
-        if all(end <= s or start >= e for s, e, _ in taken):
-            taken.append((start, end, value))
-    return sorted(taken, key=lambda c: c[0])
+    if any(start >= end for start, end, _ in ranked):
+        # Empty spans (a folded match inside one expanded character) need the pairwise test.
+        for start, end, value in ranked:
+            if all(end <= s or start >= e for s, e, _ in taken):
+                taken.append((start, end, value))
+    else:
+        occupied = bytearray(max(map(itemgetter(1), ranked)))
+        for start, end, value in ranked:
+            if occupied.find(1, start, end) == -1:
+                occupied[start:end] = b"\x01" * (end - start)
+                taken.append((start, end, value))
+    return sorted(taken, key=itemgetter(0))
 
 
-def _case_ok(surface: Surface, found: str) -> bool:
-    return not surface.exact_case or found == surface.text
+def _span_shortness(candidate: tuple[int, int, object]) -> int:
+    return candidate[0] - candidate[1]
 
 
 def find_gazetteer_spans(text: str, gazetteer: Gazetteer, form: MatchingForm | None = None) -> list[tuple[int, int, Surface]]:
     """Entity surfaces in the text, longest first, at word boundaries (acronyms case-sensitive)."""
     form = form or matching_form(text, gazetteer.variants)
-    return _longest_spans(text, form, gazetteer.automaton, _case_ok)
+    return _longest_spans(text, form, gazetteer.automaton, exact_case=True)
 
 
 def find_title_spans(text: str, gazetteer: Gazetteer, form: MatchingForm) -> list[tuple[int, int, Role]]:
     """Titles such as 'विदेश मंत्री' in the text."""
-    return _longest_spans(text, form, gazetteer.title_automaton, lambda role, found: True)
+    return _longest_spans(text, form, gazetteer.title_automaton, exact_case=False)
 
 
 def _gloss_spans(text: str, spans: list[tuple[int, int, Surface]]) -> list[tuple[int, int, Surface]]:
     """Parenthesised Latin text right after a mention that names nothing else glosses that mention: 'पाकिस्तान (Pakistan)'."""
-    glosses = []
+    glosses: list[tuple[int, int, Surface]] = []
+    if "(" not in text:
+        return glosses
     for index, (start, end, surface) in enumerate(spans):
         match = _GLOSS.match(text, end)
         if not match or not _LATIN_LETTER.search(match.group(1)):
@@ -226,12 +267,19 @@ def _gloss_spans(text: str, spans: list[tuple[int, int, Surface]]) -> list[tuple
     return glosses
 
 
+def _end_before_spaces(text: str, position: int) -> int:
+    """len(text[:position].rstrip()), without copying the text."""
+    while position and text[position - 1].isspace():
+        position -= 1
+    return position
+
+
 def _adjacent_before(text: str, start: int, spans_by_end: Mapping[int, tuple[int, object]], connectors: Sequence[str] = ("",)) -> tuple[int, object] | None:
     """The span that ends right before `start`, separated only by spaces and one of the connectors."""
-    head = text[:start].rstrip()
+    head_end = _end_before_spaces(text, start)
     for connector in connectors:
-        if head.endswith(connector):
-            found = spans_by_end.get(len(head[: len(head) - len(connector)].rstrip()) if connector else len(head))
+        if text.endswith(connector, 0, head_end):
+            found = spans_by_end.get(_end_before_spaces(text, head_end - len(connector)) if connector else head_end)
             if found is not None:
                 return found
     return None
@@ -256,10 +304,10 @@ def _role_before(
         entity = gazetteer.entities[surface.entity_id]
         if entity.entity_type == "COUNTRY":
             country_iso3, cursor = entity.iso3, owner_start
-    head = text[:cursor].rstrip()
-    former = next((w for w in words["former"] if head.endswith(w) and (len(head) == len(w) or not is_word_char(head[-len(w) - 1]))), None)
+    head_end = _end_before_spaces(text, cursor)
+    former = next((w for w in words["former"] if text.endswith(w, 0, head_end) and (head_end == len(w) or not is_word_char(text[head_end - len(w) - 1]))), None)
     if former:
-        cursor = len(head) - len(former)
+        cursor = head_end - len(former)
     return text[cursor:start].strip(), ", ".join(role.title_en for role in chain), country_iso3, former is not None
 
 
@@ -301,7 +349,7 @@ def extract_mentions(
         return role_hi, compose_role_en(titles_en, country_name, former), country_iso3
 
     records = []
-    for start, end, surface in sorted(spans + glosses, key=lambda c: c[0]):
+    for start, end, surface in sorted(spans + glosses, key=itemgetter(0)) if glosses else spans:
         entity = gazetteer.entities[surface.entity_id]
         sentence = _sentence_of(sentences, starts, start)
         role_hi = role_en = None
@@ -325,10 +373,11 @@ def extract_mentions(
             )
         )
     if cues is not None:
-        records += _discovered_mentions(text, sentences, spans, title_spans, gazetteer, cues, records, role_of)
+        records += _discovered_mentions(text, sentences, spans, title_spans, gazetteer, cues, records, role_of, words["genitive"])
         boilerplate = boilerplate_sentences(text, form.text, form.to_source, sentences, cues)
-        records = [r for r in records if r.sentence_index not in boilerplate]
-    return sorted(records, key=lambda r: (r.start, r.end))
+        if boilerplate:
+            records = [r for r in records if r.sentence_index not in boilerplate]
+    return sorted(records, key=attrgetter("start", "end"))
 
 
 def _discovered_mentions(
@@ -340,17 +389,18 @@ def _discovered_mentions(
     cues: CueLexicon,
     listed: Sequence[MentionRecord],
     role_of,
+    genitives: Sequence[str],
 ) -> list[MentionRecord]:
     """Mentions of names nobody listed (cues, Latin spans, glosses) and later short forms of people's names."""
     starts = [sentence.start for sentence in sentences]
     tokens = tokenize(text, sentences, cues)
     glosses = harvest_glosses(text)
-    candidates = find_cue_candidates(text, tokens, spans, title_spans, glosses, gazetteer, cues)
+    candidates = find_cue_candidates(text, tokens, spans, title_spans, glosses, gazetteer, cues, genitives)
     gloss_texts = tuple(g.text for g in glosses)
 
     # People named in full: a single word elsewhere that is a part of one of these names is that person.
     people = [
-        PersonName(m.entity_id, m.end, tuple(cues.fold(w) for w in m.surface.split()))
+        PersonName(m.entity_id, m.end, tuple(cues.fold_all(m.surface.split())))
         for m in listed if m.entity_type == "PERSON" and m.method == "gazetteer"
     ]
     resolved: list[tuple[CueCandidate, str, str | None, str | None]] = []
@@ -402,6 +452,8 @@ def _discovered_mentions(
             ))
 
     # Later short forms ('शरीफ़ ने कहा') of people named in full.
+    if not parts:
+        return records
     taken = sorted((m.start, m.end) for m in [*listed, *records])
     taken_starts = [start for start, _ in taken]
 
@@ -410,12 +462,12 @@ def _discovered_mentions(
         return any(s < end and start < e for s, e in taken[max(position - 1, 0):position + 2])
 
     def stands_alone(index: int) -> bool:
-        before = index > 0 and tokens[index].joined and is_name_word(tokens[index - 1], cues)
-        after = index + 1 < len(tokens) and tokens[index + 1].joined and is_name_word(tokens[index + 1], cues)
+        before = index > 0 and tokens.joined[index] and is_name_word(tokens, index - 1, cues)
+        after = index + 1 < len(tokens) and tokens.joined[index + 1] and is_name_word(tokens, index + 1, cues)
         return not before and not after
 
     by_id = {m.entity_id: m for m in [*listed, *records] if m.entity_type == "PERSON"}
-    for start, end, entity_id in link_short_names([(t.start, t.end, t.folded) for t in tokens], parts, is_taken, stands_alone):
+    for start, end, entity_id in link_short_names(tokens.starts, tokens.ends, tokens.folded, parts, is_taken, stands_alone):
         sentence = _sentence_of(sentences, starts, start)
         source = by_id[entity_id]
         records.append(MentionRecord(
@@ -437,10 +489,9 @@ def _identify(candidate: CueCandidate, cues: CueLexicon, gazetteer: Gazetteer, g
         close = closest_name(name_en, gloss_texts, GLOSS_SIMILARITY) if gloss_texts else None
         if close is not None:
             name_en, method = gloss_texts[close], "gloss"
-    names, ids = gazetteer.names_by_type.get(candidate.entity_type, ((), ()))
-    listed = closest_name(name_en, names) if names else None
+    listed = gazetteer.listed_entity_id(candidate.entity_type, name_en)
     if listed is not None:
-        entity = gazetteer.entities[ids[listed]]
+        entity = gazetteer.entities[listed]
         return entity.entity_id, entity.name_en, "gazetteer"
     return discovered_entity_id(candidate.entity_type, name_en), name_en, method
 
@@ -459,13 +510,12 @@ def entity_lookup(gazetteer: Gazetteer, mentions: Iterable[MentionRecord]) -> Ma
 
 def mentions_frame(article_ids: Sequence[str], records: Sequence[Sequence[MentionRecord]]) -> pl.DataFrame:
     """One frame of mentions for a batch: article_id plus the mention columns (role_method derived)."""
-    rows = [
-        {"article_id": article_id, **record.__dict__}
-        for article_id, article_records in zip(article_ids, records, strict=True)
-        for record in article_records
-    ]
     schema = polars_schema(Mention)
     # Working columns (entity_name_en...) are not in the contract: validation keeps only the contract's columns.
     frame_schema = {"article_id": pl.Utf8, **{name: schema.get(name, pl.Utf8) for name in MentionRecord.__dataclass_fields__}}
-    frame = pl.DataFrame(rows, schema=frame_schema)
+    fields = [record.__dict__ for article_records in records for record in article_records]
+    # Column by column: faster than a dict per row.
+    columns = {"article_id": [article_id for article_id, article_records in zip(article_ids, records, strict=True) for _ in article_records]}
+    columns.update((name, [row[name] for row in fields]) for name in MentionRecord.__dataclass_fields__)
+    frame = pl.DataFrame(columns, schema=frame_schema)
     return frame.with_columns(role_method=pl.when(pl.col("role_en").is_not_null()).then(pl.lit("template")))

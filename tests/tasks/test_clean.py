@@ -12,6 +12,7 @@ from khanij import PROJECT_ROOT
 from tasks.clean import (
     clean_article_text,
     find_embeds,
+    folded_text,
     matching_form,
     normalize_text,
     split_header,
@@ -224,3 +225,18 @@ def test_without_variants_only_the_case_changes(source):
     form = matching_form(source, ())
     assert len(form.text) == len(source)
     assert form.to_source == tuple(range(len(source) + 1))
+
+
+@given(mixed_text)
+def test_folded_text_is_the_text_of_the_matching_form(source):
+    assert folded_text(source, VARIANTS) == matching_form(source, VARIANTS).text
+
+
+@given(mixed_text)
+def test_normalized_text_is_nfc(source):
+    assert unicodedata.is_normalized("NFC", normalize_text(source))
+
+
+def test_a_decomposed_nukta_letter_is_composed_where_unicode_composes_it():
+    # न + nukta composes to ऩ (U+0929); क + nukta stays two characters (क़ is excluded from composition).
+    assert normalize_text("\u0928\u093c \u0915\u093c") == "\u0929 \u0915\u093c"

@@ -36,5 +36,5 @@ def test_name_parts_skip_ambiguous_and_excluded_words():
     people = [PersonName("person:a", 10, ("अमन", "वर्मा")), PersonName("person:b", 20, ("रजत", "वर्मा"))]
     parts = name_parts(people, lambda word: word == "रजत")
     assert parts == {"अमन": ("person:a", 10)}
-    words = [(0, 4, "अमन"), (30, 34, "अमन"), (40, 45, "वर्मा")]
-    assert link_short_names(words, parts, lambda s, e: False, lambda i: True) == [(30, 34, "person:a")]
+    starts, ends, words = [0, 30, 40], [4, 34, 45], ["अमन", "अमन", "वर्मा"]
+    assert link_short_names(starts, ends, words, parts, lambda s, e: False, lambda i: True) == [(30, 34, "person:a")]

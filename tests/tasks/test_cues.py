@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tasks.clean import clean_article_text, matching_form
+from tasks.cues import tokenize
 from tasks.entities import entity_lookup, extract_mentions
 from tasks.reference import load_abbreviations, load_cue_lexicon, load_function_words, load_gazetteer
 
@@ -75,3 +76,11 @@ def test_publisher_boilerplate_names_nothing(found):
     mentions = extract_mentions(cleaned.text, cleaned.sentences, gazetteer, load_function_words(),
                                 matching_form(cleaned.text, gazetteer.variants), cues)
     assert mentions == []
+
+
+def test_words_are_joined_within_a_sentence_but_not_across_its_end_or_a_comma():
+    cleaned = clean_article_text("राम आया, श्याम गया। फिर सब लौटे।", load_abbreviations())
+    tokens = tokenize(cleaned.text, cleaned.sentences, load_cue_lexicon())
+    assert tokens.texts == ["राम", "आया", "श्याम", "गया", "फिर", "सब", "लौटे"]
+    assert tokens.joined == [False, True, False, True, False, True, True]
+    assert [cleaned.text[s:e] for s, e in zip(tokens.starts, tokens.ends)] == tokens.texts

@@ -10,6 +10,7 @@ KAZ = entity_id_for("COUNTRY", "KAZ")
 USA = entity_id_for("COUNTRY", "USA")
 TOKAYEV = entity_id_for("PERSON", "kassym-jomart-tokayev")
 CONF = entity_id_for("ORGANIZATION", "minerals-summit")
+SUMMIT_USA = entity_id_for("ORGANIZATION", "us-minerals-summit")
 
 
 def _gazetteer():
@@ -28,6 +29,8 @@ def _gazetteer():
         Surface(CONF, "name", False, "मिनरल्स समिट"),
     ]
     roles = [Role("राष्ट्रपति", "President"), Role("विदेश मंत्री", "Foreign Minister")]
+    entities.append(GazetteerEntity(SUMMIT_USA, "ORGANIZATION", "US Minerals Summit", None, (), None, "USA", None))
+    surfaces.append(Surface(SUMMIT_USA, "name", False, "अमेरिका मिनरल्स समिट"))
     return build_gazetteer(entities, surfaces, roles, load_spelling_variants())
 
 
@@ -75,3 +78,10 @@ def test_former_and_adjective_country_in_roles():
 def test_mentions_know_their_sentence():
     found = _mentions("पहला वाक्य है। दूसरे में अमेरिका है।")
     assert [m.sentence_index for m in found] == [1]
+
+
+def test_the_longest_overlapping_surface_wins_and_the_others_stay_where_they_do_not_overlap():
+    found = _mentions("अमेरिका मिनरल्स समिट में मिनरल्स समिट और अमेरिका की बात हुई।")
+    assert [(m.entity_id, m.surface) for m in found] == [
+        (SUMMIT_USA, "अमेरिका मिनरल्स समिट"), (CONF, "मिनरल्स समिट"), (USA, "अमेरिका"),
+    ]
