@@ -12,12 +12,13 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, compress
 from operator import and_, itemgetter, not_
 
 from tasks.clean import Sentence, folded_text
+from tasks.grammar import FunctionWords
 from tasks.names import NameLexicon
 
 MAX_NAME_WORDS = 4
@@ -289,9 +290,13 @@ def _positions(words: Sequence[str], vocabulary: frozenset[str]) -> list[int]:
 class _Words:
     """Per-article word classes over the tokens; the cues of the article are looked up once, on construction."""
 
-    def __init__(self, tokens: Tokens, lexicon: CueLexicon, covered: Mapping[int, tuple[int, int, str, str]], title_ends: set[int], title_tokens: set[int]):
+    def __init__(self, tokens: Tokens, lexicon: CueLexicon, covered: Mapping[int, tuple[int, int, str, str]], title_ends: set[int], title_tokens: set[int],
+                 function_words: FunctionWords):
         self.tokens, self.lexicon, self.covered = tokens, lexicon, covered
         self.title_ends, self.title_tokens = title_ends, title_tokens
+        # Postpositions of a possessor ('चीन के') and the words that join two names ('और'; the list comma aside).
+        self.genitives = frozenset(function_words["genitive"])
+        self.conjunctions = frozenset(w for w in function_words["coordinator"] if any(c.isalpha() for c in w))
         # Index -> (number of words, cues) and the kinds of those cues, for the words that open a cue (longest first).
         self.cues: dict[int, tuple[int, tuple[CueWord, ...]]] = {}
         self.cue_kinds: dict[int, frozenset[str]] = {}
@@ -402,7 +407,7 @@ def _after_titles(words: _Words, used: set[int]) -> list[CueCandidate]:
         used.update(range(first, end))
         # 'पूर्व विधायक उदय मुदलियार और गोपी माधवानी भी': the title covers both names.
         nxt = end
-        if nxt + 1 < count and tokens.texts[nxt] in ("और", "व", "तथा") and joined[nxt + 1]:
+        if nxt + 1 < count and tokens.texts[nxt] in words.conjunctions and joined[nxt + 1]:
             second_end = _run_forward(words, nxt + 1)
             if second_end == nxt + 1 and _common_then_unknown(words, nxt + 1):
                 second_end = _run_forward(words, nxt + 2) if _run_forward(words, nxt + 2) > nxt + 2 else nxt + 1
@@ -447,11 +452,11 @@ def _from_name_lists(words: _Words, used: set[int]) -> list[CueCandidate]:
     return found
 
 
-def _country_before(words: _Words, index: int, entities, genitives: Collection[str]) -> str | None:
+def _country_before(words: _Words, index: int, entities) -> str | None:
     """ISO3 of a country written right before a word: adjective ('चीनी कंपनी') or genitive ('चीन के विदेश मंत्रालय')."""
     joined = words.tokens.joined
     k = index - 1
-    if k >= 0 and joined[index] and words.tokens.texts[k] in genitives and joined[k]:
+    if k >= 0 and joined[index] and words.tokens.texts[k] in words.genitives and joined[k]:
         k -= 1
     if k >= 0 and k in words.covered:
         _, _, entity_id, entity_type = words.covered[k]
@@ -460,7 +465,7 @@ def _country_before(words: _Words, index: int, entities, genitives: Collection[s
     return None
 
 
-def _organisations(words: _Words, used: set[int], gazetteer, genitives: Collection[str]) -> list[CueCandidate]:
+def _organisations(words: _Words, used: set[int], gazetteer) -> list[CueCandidate]:
     """Names before an organisation's head word ('पीपुल्स पार्टी'), after a description ('कंपनी सिनोपेक'), ministries."""
     tokens, lexicon, found = words.tokens, words.lexicon, []
     joined, count = tokens.joined, len(tokens)
@@ -471,9 +476,9 @@ def _organisations(words: _Words, used: set[int], gazetteer, genitives: Collecti
         cue = next((c for c in cues if c.kind == "org_head"), None)
         if cue is not None and head not in used:
             if tokens.folded[head] in lexicon.portfolio_heads:
-                found += _ministries(words, head, used, entities, genitives)
+                found += _ministries(words, head, used, entities)
             else:
-                candidate = _named_before_head(words, head, size, cue, used, entities, genitives)
+                candidate = _named_before_head(words, head, size, cue, used, entities)
                 if candidate is not None:
                     found.append(candidate)
         if "org_apposition" in words.cue_kinds[head] and head + size < count and joined[head + size]:
@@ -489,7 +494,7 @@ def _organisations(words: _Words, used: set[int], gazetteer, genitives: Collecti
     return found
 
 
-def _named_before_head(words: _Words, head: int, size: int, cue: CueWord, used: set[int], entities, genitives: Collection[str]) -> CueCandidate | None:
+def _named_before_head(words: _Words, head: int, size: int, cue: CueWord, used: set[int], entities) -> CueCandidate | None:
     """'पाकिस्तान पीपुल्स पार्टी': the words before a head that can belong to a name (a weak head needs a proper one)."""
     tokens, lexicon = words.tokens, words.lexicon
     joined, folded = tokens.joined, tokens.folded
@@ -520,11 +525,11 @@ def _named_before_head(words: _Words, head: int, size: int, cue: CueWord, used: 
     return CueCandidate(
         tokens.starts[first], tokens.ends[end_index - 1], "ORGANIZATION", *_words_of(tokens, first, head), "org_head", "org",
         suffix_en=cue.english if cue.in_name and cue.english else None,
-        country_iso3=_country_before(words, first, entities, genitives), confidence=0.65,
+        country_iso3=_country_before(words, first, entities), confidence=0.65,
     )
 
 
-def _ministries(words: _Words, head: int, used: set[int], entities, genitives: Collection[str]) -> list[CueCandidate]:
+def _ministries(words: _Words, head: int, used: set[int], entities) -> list[CueCandidate]:
     """'चीन के विदेश और रक्षा मंत्रालय': one ministry per portfolio, named with the country's adjective."""
     tokens, lexicon = words.tokens, words.lexicon
     joined, folded = tokens.joined, tokens.folded
@@ -534,13 +539,13 @@ def _ministries(words: _Words, head: int, used: set[int], entities, genitives: C
         if folded[k] in lexicon.portfolios:
             portfolios.insert(0, k)
             k -= 1
-        elif tokens.texts[k] in ("और", "व", "एवं", "तथा") and portfolios:
+        elif tokens.texts[k] in words.conjunctions and portfolios:
             k -= 1
         else:
             break
     if not portfolios:
         return []
-    country = _country_before(words, portfolios[0], entities, genitives)
+    country = _country_before(words, portfolios[0], entities)
     prefix = words.lexicon.demonyms.get(country, f"{entities['country:' + country.lower()].name_en}'s") if country else None
     found = []
     for index in portfolios:
@@ -565,7 +570,7 @@ def _places(words: _Words, used: set[int], gazetteer) -> list[CueCandidate]:
         government = next((c for c in cues if c.kind == "place_government"), None)
         if government is not None and cue_index > 0 and joined[cue_index]:
             k = cue_index - 1
-            if tokens.texts[k] == "की" and joined[k] and k > 0:
+            if tokens.texts[k] in words.genitives and joined[k] and k > 0:
                 k -= 1
             covered = words.covered.get(k)
             # '<place> पुलिस ने' names a body; '<place> के पुलिस कैंप' is a camp, so the cue must end the phrase.
@@ -637,11 +642,12 @@ def find_cue_candidates(
     glosses: Sequence[Gloss],
     gazetteer,
     lexicon: CueLexicon,
-    genitives: Collection[str],
+    function_words: FunctionWords,
 ) -> list[CueCandidate]:
     """Spans that cues mark as people, organisations or places the gazetteer does not know, in text order.
 
-    `genitives` are the postpositions of a possessor ('चीन के विदेश मंत्रालय'), from data/reference/function_words.csv.
+    `function_words` (data/reference/function_words.csv) give the possessor's postpositions ('चीन के विदेश मंत्रालय') and
+    the words that join two names.
     """
     starts = tokens.starts
     covered: dict[int, tuple[int, int, str, str]] = {}
@@ -650,11 +656,11 @@ def find_cue_candidates(
         for index in range(bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)):
             covered[index] = (start, end, entity.entity_id, entity.entity_type)
     title_tokens = {i for start, end, _ in title_spans for i in range(bisect.bisect_left(starts, start), bisect.bisect_left(starts, end))}
-    words = _Words(tokens, lexicon, covered, {end for _, end, _ in title_spans}, title_tokens)
+    words = _Words(tokens, lexicon, covered, {end for _, end, _ in title_spans}, title_tokens, function_words)
     used: set[int] = set()
     found = _after_titles(words, used)
     found += _places(words, used, gazetteer)
-    found += _organisations(words, used, gazetteer, genitives)
+    found += _organisations(words, used, gazetteer)
     found += _from_name_lists(words, used)
     found += _latin_spans(text, words, used, glosses)
     by_paren = {g.paren_start: g for g in glosses}

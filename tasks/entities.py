@@ -373,7 +373,7 @@ def extract_mentions(
             )
         )
     if cues is not None:
-        records += _discovered_mentions(text, sentences, spans, title_spans, gazetteer, cues, records, role_of, words["genitive"])
+        records += _discovered_mentions(text, sentences, spans, title_spans, gazetteer, cues, records, role_of, words)
         boilerplate = boilerplate_sentences(text, form.text, form.to_source, sentences, cues)
         if boilerplate:
             records = [r for r in records if r.sentence_index not in boilerplate]
@@ -389,13 +389,13 @@ def _discovered_mentions(
     cues: CueLexicon,
     listed: Sequence[MentionRecord],
     role_of,
-    genitives: Sequence[str],
+    words: FunctionWords,
 ) -> list[MentionRecord]:
     """Mentions of names nobody listed (cues, Latin spans, glosses) and later short forms of people's names."""
     starts = [sentence.start for sentence in sentences]
     tokens = tokenize(text, sentences, cues)
     glosses = harvest_glosses(text)
-    candidates = find_cue_candidates(text, tokens, spans, title_spans, glosses, gazetteer, cues, genitives)
+    candidates = find_cue_candidates(text, tokens, spans, title_spans, glosses, gazetteer, cues, words)
     gloss_texts = tuple(g.text for g in glosses)
 
     # People named in full: a single word elsewhere that is a part of one of these names is that person.

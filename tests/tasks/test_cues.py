@@ -27,8 +27,9 @@ def test_a_title_before_a_name_makes_a_person_and_the_name_stops_at_the_postposi
     assert found("विदेश मंत्री कमलेश्वर त्रिवेदानी ने कहा।") == [("cue", "PERSON", "कमलेश्वर त्रिवेदानी", "Kamleshwar Trivedani")]
 
 
-def test_a_title_covers_two_names_joined_by_and(found):
-    people = [f[3] for f in found("पूर्व विधायक कमला रानीवाल और गोविंद सरोलिया भी मौजूद थे।")]
+@pytest.mark.parametrize("conjunction", ["और", "तथा", "एवं"])  # every coordinator of function_words.csv
+def test_a_title_covers_two_names_joined_by_and(found, conjunction):
+    people = [f[3] for f in found(f"पूर्व विधायक कमला रानीवाल {conjunction} गोविंद सरोलिया भी मौजूद थे।")]
     assert people == ["Kamla Ranival", "Govind Saroliya"]
 
 
