@@ -38,7 +38,7 @@ eval-dev: $(STAMP)  ## run the pipeline on the dev articles into a temporary war
 		$(BIN)/khanij eval --gold $(DEV_GOLD) --warehouse "$$tmp/warehouse" --show-misses 10
 
 server: $(STAMP)  ## a local Prefect server (SQLite in ~/.prefect), UI and API on http://127.0.0.1:$(PREFECT_PORT), loopback only
-	PREFECT_SERVER_ANALYTICS_ENABLED=false PREFECT_SERVER_API_HOST=127.0.0.1 PREFECT_SERVER_API_PORT=$(PREFECT_PORT) \
+	PREFECT_SERVER_ANALYTICS_ENABLED=false PREFECT_SERVER_API_HOST=127.0.0.1 PREFECT_SERVER_API_PORT=$(PREFECT_PORT) PREFECT_SERVER_DATABASE_TIMEOUT=30 \
 		$(BIN)/prefect server start --host 127.0.0.1 --port $(PREFECT_PORT)
 
 serve: $(STAMP)  ## serve the deployment ingest_articles/khanij-ingest to PREFECT_API_URL; SERVE_ARGS="--interval 900" adds a schedule

@@ -210,11 +210,12 @@ def write_results(runs: list[dict], noop: dict[str, dict], match: dict, total: f
     if ten:
         rate = ten["articles"] / ten["seconds"]
         targets.append(target(f"core >= 1,000 articles/s at 10k (~{ten['bytes'] / ten['n'] / 1000:.1f} KB per article, {WORKERS} processes)", rate >= 1000, f"{rate:,.0f} articles/s"))
-    small, big = _find(runs, min(r["n"] for r in runs), core2), _find(runs, largest, core2)
+    # Compared on one process: a 1,000-article run is one batch, so two processes would flatter the larger runs.
+    small, big = _find(runs, min(r["n"] for r in runs), core1), _find(runs, largest, core1)
     if small and big and small is not big:
         ratio = (big["seconds"] / big["articles"]) / (small["seconds"] / small["articles"])
         cpu_ratio = (big["cpu_seconds"] / big["articles"]) / (small["cpu_seconds"] / small["articles"])
-        targets.append(target(f"cost per article at {big['n']:,} within 1.2x of {small['n']:,}", ratio <= 1.2,
+        targets.append(target(f"cost per article at {big['n']:,} within 1.2x of {small['n']:,} (core, 1 process)", ratio <= 1.2,
                               f"{ratio:.2f}x wall time, {cpu_ratio:.2f}x CPU time per article"))
     fs, c1 = _find(runs, 10_000, flow_seq), _find(runs, 10_000, core1)
     if fs and c1:
@@ -224,10 +225,18 @@ def write_results(runs: list[dict], noop: dict[str, dict], match: dict, total: f
         seconds = noop["Prefect flow"]["seconds"]
         targets.append(target(f"no-op incremental run over {largest:,} articles <= 5 s", seconds <= 5,
                               f"{seconds:.2f} s (Prefect flow), {noop['core']['seconds']:.2f} s (core)"))
-    peaks = [r["peak_tree_rss_mb"] for r in runs if r["name"] == core2]
-    if big:
-        targets.append(target(f"peak RSS at {largest:,} <= 2 GB and flat", big["peak_tree_rss_mb"] <= 2048 and max(peaks) <= 1.5 * min(peaks),
-                              " / ".join(f"{p:,.0f}" for p in peaks) + f" MB at {', '.join(f'{r:,}' for r in sorted({r['n'] for r in runs}))} articles"))
+    # Flat with size: compared at one process, so that what grows is the corpus, not the number of processes
+    # (a 1,000-article run is one batch, which the core runner does without starting a helper process).
+    flat = [r["peak_tree_rss_mb"] for r in sorted(runs, key=lambda r: r["n"]) if r["name"] == core1]
+    at_largest = {r["name"]: r["peak_tree_rss_mb"] for r in runs if r["n"] == largest}
+    if flat and at_largest:
+        sizes = ", ".join(f"{n:,}" for n in sorted({r["n"] for r in runs}))
+        targets.append(target(
+            f"peak RSS at {largest:,} <= 2 GB (every runner) and flat with size (1 process; within 1.5x)",
+            max(at_largest.values()) <= 2048 and max(flat) <= 1.5 * min(flat),
+            f"largest at {largest:,}: {max(at_largest.values()):,.0f} MB ({max(at_largest, key=at_largest.get)}); "
+            f"1 process: {' / '.join(f'{p:,.0f}' for p in flat)} MB at {sizes} articles",
+        ))
     targets.append(target("entity matching >= 3x faster than spaCy's PhraseMatcher, same matches",
                           match["speedup"] >= 3 and match["articles_differing"] == 0,
                           f"{match['speedup']:.2f}x; {match['khanij_matches']:,} vs {match['spacy_matches']:,} matches, {match['articles_differing']} articles differ"))

@@ -57,17 +57,19 @@ def _run_jobs(jobs: list[tuple[str, list, stages.BatchSettings]], workers: int) 
                 raise outcome
             yield outcome
 
-    with ProcessPoolExecutor(max(workers - 1, 1), mp_context=multiprocessing.get_context("spawn")) as pool:
+    if workers <= 1 or len(jobs) <= 1:
+        yield from map(_process, jobs)
+        return
+    with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        job = pending.popleft()  # taken before the helpers start, so a run's first batch never waits for one
         feeders = [threading.Thread(target=_feed, args=(pool, pending, lock, done), daemon=True) for _ in range(workers - 1)]
         for feeder in feeders:
             feeder.start()
-        while True:
-            with lock:
-                job = pending.popleft() if pending else None
-            if job is None:
-                break
+        while job is not None:
             yield _process(job)
             yield from finished()
+            with lock:
+                job = pending.popleft() if pending else None
         for feeder in feeders:
             feeder.join()
         yield from finished()

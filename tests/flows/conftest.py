@@ -132,6 +132,9 @@ def served_deployment(tmp_path_factory) -> Iterator[ServedDeployment]:
         "PREFECT_SERVER_API_HOST": "127.0.0.1", "PREFECT_SERVER_API_PORT": str(port),
         # A queued run retries for a concurrency slot every 30 s by default: 1 s keeps the test short.
         "PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS": "1",
+        # SQLite waits up to this long for a busy database before the API answers 503 (10 s by default; a loaded
+        # 2-core CI machine has exceeded it), and the server logs the cause of any 503.
+        "PREFECT_SERVER_DATABASE_TIMEOUT": "30", "PREFECT_SERVER_LOG_RETRYABLE_ERRORS": "true",
     }
     client_env = {**env, "PREFECT_API_URL": api_url}
     served = ServedDeployment(base_url, api_url, home, client_env, "", {"server": logs / "server.log", "serve": logs / "serve.log"})
