@@ -303,8 +303,10 @@ def matching_form(text: str, variants: Sequence[tuple[str, str]]) -> MatchingFor
     folded = _fold_case(text)
     for variant, canonical in replacements:
         folded = folded.replace(variant, canonical)
+    # Offsets are sliced from one shared tuple of ints: creating a fresh int for every character cost more than the folding.
+    integers = _integers(len(text) + 1)
     if pattern is None:
-        return MatchingForm(folded, tuple(range(len(text) + 1)))
+        return MatchingForm(folded, integers[: len(text) + 1])
     pieces: list[str] = []
     to_source: list[int] = []
     add_piece, add_offsets = pieces.append, to_source.extend  # bound once: this loop runs for every folded variant
@@ -313,20 +315,30 @@ def matching_form(text: str, variants: Sequence[tuple[str, str]]) -> MatchingFor
         start, end = match.span()
         if start > position:
             add_piece(folded[position:start])
-            add_offsets(range(position, start))
+            add_offsets(integers[position:start])
         canonical, offsets = table[match.group()]
         if not canonical and not to_source:
             # A dropped mark belongs to the character before it; at the very start there is none,
             # so it stays, which keeps to_source starting at 0.
             add_piece(folded[start:end])
-            add_offsets(range(start, end))
+            add_offsets(integers[start:end])
         else:
             add_piece(canonical)
             add_offsets(map(start.__add__, offsets))
         position = end
     add_piece(folded[position:])
-    add_offsets(range(position, len(text) + 1))
+    add_offsets(integers[position : len(text) + 1])
     return MatchingForm("".join(pieces), tuple(to_source))
+
+
+def _integers(count: int) -> tuple[int, ...]:
+    """A shared tuple (0, 1, 2, ...) of at least `count` ints."""
+    return _integers_below(1 << max(count - 1, 1).bit_length())
+
+
+@lru_cache(maxsize=None)
+def _integers_below(stop: int) -> tuple[int, ...]:
+    return tuple(range(stop))
 
 
 def folded_text(text: str, variants: Sequence[tuple[str, str]]) -> str:

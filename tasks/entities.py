@@ -516,6 +516,6 @@ def mentions_frame(article_ids: Sequence[str], records: Sequence[Sequence[Mentio
     fields = [record.__dict__ for article_records in records for record in article_records]
     # Column by column: faster than a dict per row.
     columns = {"article_id": [article_id for article_id, article_records in zip(article_ids, records, strict=True) for _ in article_records]}
-    columns.update((name, [row[name] for row in fields]) for name in MentionRecord.__dataclass_fields__)
+    columns.update((name, list(map(itemgetter(name), fields))) for name in MentionRecord.__dataclass_fields__)
     frame = pl.DataFrame(columns, schema=frame_schema)
     return frame.with_columns(role_method=pl.when(pl.col("role_en").is_not_null()).then(pl.lit("template")))

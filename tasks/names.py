@@ -195,8 +195,16 @@ def english_name(tokens: Sequence[str], folded: Sequence[str], lexicon: NameLexi
 
 def closest_name(name: str, choices: Sequence[str], cutoff: float = NAME_SIMILARITY) -> int | None:
     """Index of the known name most similar to `name` (case-insensitive), if it is at least `cutoff` similar."""
-    found = process.extractOne(name, choices, scorer=fuzz.ratio, score_cutoff=cutoff, processor=str.lower) if choices else None
+    if not choices:
+        return None
+    found = process.extractOne(name.lower(), _lowered(tuple(choices)), scorer=fuzz.ratio, score_cutoff=cutoff)
     return found[2] if found else None
+
+
+@lru_cache(maxsize=64)
+def _lowered(choices: tuple[str, ...]) -> tuple[str, ...]:
+    """The choices in lower case, once per list (a processor would lower every listed name on every call)."""
+    return tuple(choice.lower() for choice in choices)
 
 
 def ascii_fold(text: str) -> str:

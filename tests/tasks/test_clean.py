@@ -220,6 +220,15 @@ def test_to_source_is_a_monotonic_map_from_start_to_end(source):
     assert all(a <= b for a, b in zip(form.to_source, form.to_source[1:]))
 
 
+def test_offsets_of_a_long_text_point_at_the_words():
+    source = "ज़मीन और खान की नीलामी। " * 500
+    form = matching_form(source, VARIANTS)
+    assert form.to_source[-1] == len(source)
+    found = [i for i in range(len(form.text)) if form.text.startswith("और", i)]
+    assert len(found) == 500
+    assert all(source[form.to_source[i]:form.to_source[i + 2]] == "और" for i in found)
+
+
 @given(mixed_text)
 def test_without_variants_only_the_case_changes(source):
     form = matching_form(source, ())

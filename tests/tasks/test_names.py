@@ -38,6 +38,7 @@ def test_close_spellings_normalise_to_a_known_name():
     choices = ("Nawaz Sharif", "Shehbaz Sharif")
     assert closest_name("Navaz Sharif", choices) == 0
     assert closest_name("Imran Khan", choices) is None
+    assert closest_name("NAWAZ sharif", choices) == 0 and closest_name("navaz sharif", [c.upper() for c in choices]) == 0
 
 
 def test_ids_of_new_names_are_ascii_slugs():
