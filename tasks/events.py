@@ -227,14 +227,11 @@ def _ids(args: Iterable[_Argument], markers: frozenset[str]) -> list[str]:
     return list(dict.fromkeys([a.entity_id for a in args if a.marker in markers]))
 
 
-def _starts_with_word(text: str, word: str) -> bool:
-    return text.startswith(word) and (len(text) == len(word) or not is_word_char(text[len(word)]) or not is_word_char(word[-1]))
-
-
 def _word_at(text: str, words_by_first: Mapping[str, tuple[str, ...]]) -> str | None:
     """The first listed word the text starts with as a whole word, else None."""
     for word in words_by_first.get(text[:1], ()):
-        if text.startswith(word) and _starts_with_word(text, word):  # the cheap test first: most words do not start it
+        # A word ending in a letter must not run on into the text's next letter.
+        if text.startswith(word) and (len(text) == len(word) or not is_word_char(text[len(word)]) or not is_word_char(word[-1])):
             return word
     return None
 
@@ -256,7 +253,9 @@ def _represented_agent(rest: str, lexicon: EventLexicon) -> bool:
 
 def _marker_of(gap: str, mention: MentionRecord, lexicon: EventLexicon) -> str:
     """The role a postposition after a mention gives it; 'coord' when a list continues, 'modifier' for adjectives."""
-    gap = _skip_parenthetical(gap)
+    gap = gap.lstrip()
+    if gap.startswith("("):
+        gap = _skip_parenthetical(gap)
     for attempt in range(2):  # allow one noun between name and postposition: 'पाकिस्तान सरकार ने'
         word = _word_at(gap, lexicon.postpositions_by_first)
         if word is not None:
@@ -317,6 +316,10 @@ class _ArticleContext:
     entities: Mapping[str, GazetteerEntity]   # listed entities and those the article's cues discovered
     unquoted_dates: list[DateMention]         # dates outside quoted sentences, in text order
     commodities: dict[int, list[str]]         # sentence index -> commodity ids mentioned in it, first mention order
+    # Dates and amounts come in text order without overlaps (as find_dates and find_amounts give them): looked up by bisection.
+    date_starts: list[int] = field(default_factory=list)
+    unquoted_date_ends: list[int] = field(default_factory=list)
+    amount_starts: list[int] = field(default_factory=list)
     # Filled on first use: most sentences hold no trigger, so their arguments and boundaries are never needed.
     args_by_sentence: dict[int, list[_Argument]] = field(default_factory=dict)
     boundaries_by_sentence: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
@@ -378,11 +381,11 @@ def _event_date(ctx: _ArticleContext, sentence: Sentence, trigger_start: int, pa
 
 
 def _stated_event_date(ctx: _ArticleContext, sentence: Sentence, trigger_start: int, past_perfect: bool):
-    in_sentence = [d for d in ctx.dates if sentence.start <= d.start < sentence.end]
-    if in_sentence:
-        nearest = min(in_sentence, key=lambda d: abs(d.start - trigger_start))
+    first, last = bisect.bisect_left(ctx.date_starts, sentence.start), bisect.bisect_left(ctx.date_starts, sentence.end)
+    if first < last:
+        nearest = min(ctx.dates[first:last], key=lambda d: abs(d.start - trigger_start))
         return nearest.value, nearest.precision
-    earlier = [d for d in ctx.unquoted_dates if d.end <= sentence.start]
+    earlier = ctx.unquoted_dates[:bisect.bisect_right(ctx.unquoted_date_ends, sentence.start)]
     for date in reversed(earlier):
         if past_perfect and ctx.published is not None and date.value > ctx.published:
             continue
@@ -452,7 +455,8 @@ def _event_from_trigger(ctx: _ArticleContext, sentence: Sentence, rule: TriggerR
 
     event_date, precision = _event_date(ctx, sentence, t_start, past_perfect)
     commodity_ids = list(ctx.commodities.get(sentence.index, ()))
-    amount = next((a for a in ctx.amounts if c_start <= a.start < c_end), None)
+    first_amount = bisect.bisect_left(ctx.amount_starts, c_start)
+    amount = ctx.amounts[first_amount] if first_amount < len(ctx.amounts) and ctx.amount_starts[first_amount] < c_end else None
     mode = rule.event_mode
     if event_type == "CONSULT" and mode is None and location_id:
         place = entities[location_id]
@@ -512,13 +516,13 @@ def _trigger_matches(text: str, lexicon: EventLexicon) -> Iterator[tuple[int, in
             yield index, position, covered
 
 
-def _is_restatement(event: EventRecord, kept: Sequence[tuple[str, set[str]]]) -> bool:
+def _is_restatement(event: EventRecord, kept: Mapping[str, list[set[str]]]) -> bool:
     """News restates events (headline, body, question headings): same type and a subset of someone's participants.
 
-    kept holds (event type, participants) of the events kept so far.
+    kept holds the participants of the events kept so far, by event type.
     """
     people = set(event.actor_ids) | set(event.recipient_ids)
-    return any(event_type == event.event_type and people <= participants for event_type, participants in kept)
+    return any(people <= participants for participants in kept.get(event.event_type, ()))
 
 
 def extract_events(
@@ -545,9 +549,10 @@ def extract_events(
     unquoted_dates = [d for d in dates if (bisect.bisect_right(starts, d.start) - 1) not in quoted]
     ctx = _ArticleContext(text, form, published, sentences, by_sentence, dates, amounts, mentions, lexicon,
                           entity_lookup(gazetteer, mentions), unquoted_dates,
-                          {index: list(ids) for index, ids in commodities.items()})
+                          {index: list(ids) for index, ids in commodities.items()},
+                          [d.start for d in dates], [d.end for d in unquoted_dates], [a.start for a in amounts])
     events: list[EventRecord] = []
-    kept: list[tuple[str, set[str]]] = []
+    kept: dict[str, list[set[str]]] = {}
     for rule_index, folded_start, folded_end in _trigger_matches(form.text, lexicon):
         rule = lexicon.rules[rule_index]
         t_start, t_end = form.to_source[folded_start], form.to_source[folded_end]
@@ -557,5 +562,5 @@ def extract_events(
         event = _event_from_trigger(ctx, sentence, rule, t_start, t_end, article_id)
         if event is not None and not _is_restatement(event, kept):
             events.append(event)
-            kept.append((event.event_type, set(event.actor_ids) | set(event.recipient_ids)))
+            kept.setdefault(event.event_type, []).append(set(event.actor_ids) | set(event.recipient_ids))
     return events
