@@ -46,7 +46,8 @@ class RunSummary:
         self.events += outcome.events
         self.quarantine_reasons += quarantine_digest(outcome.quarantine)
         self.new_events += outcome.new_events[: max(0, REPORT_ROWS - len(self.new_events))]
-        self._entity_mentions.append(outcome.entity_mentions)
+        # Folded as batches arrive: mentions per entity, not one frame per batch.
+        self._entity_mentions = [pl.concat([*self._entity_mentions, outcome.entity_mentions], how="vertical_relaxed").group_by("entity_id").agg(pl.col("mentions").sum())]
         for stage, seconds in outcome.stage_seconds.items():
             self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + seconds
 

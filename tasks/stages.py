@@ -378,9 +378,18 @@ class RunLedger:
     """The outcomes of a run's batches, in any order of completion; read back in batch order."""
 
     outcomes: dict[str, BatchOutcome] = field(default_factory=dict)
+    # One row per entity: the catalog row of the latest batch (in batch order) that names it. Kept folded as batches
+    # arrive, so a run of 100,000 articles does not hold a hundred copies of every listed entity.
+    _catalog: pl.DataFrame = field(default_factory=lambda: empty_catalog().with_columns(_batch=pl.lit("", pl.Utf8)))
 
     def add(self, outcome: BatchOutcome) -> None:
         """Record a staged batch; only the first REPORT_ROWS events of the run (in batch order) are kept for the report."""
+        self._catalog = (
+            pl.concat([self._catalog, outcome.catalog.with_columns(_batch=pl.lit(outcome.label, pl.Utf8))], how="vertical_relaxed")
+            .sort("_batch", maintain_order=True)
+            .unique("entity_id", keep="last", maintain_order=True)
+        )
+        outcome.catalog = outcome.catalog.clear()
         self.outcomes[outcome.label] = outcome
         listed = 0
         for kept in self.in_order():
@@ -393,8 +402,8 @@ class RunLedger:
         return [self.outcomes[label] for label in sorted(self.outcomes)]
 
     def catalog(self) -> pl.DataFrame:
-        """Every batch's entity catalog, in batch order."""
-        return concat_or_empty([o.catalog for o in self.in_order()], empty_catalog())
+        """The run's entity catalog: one row per entity, from the latest batch (in batch order) that names it."""
+        return self._catalog.sort("_batch", maintain_order=True).drop("_batch")
 
     def file_outcomes(self, plan: RunPlan, discover_quarantine: pl.DataFrame) -> list[FileOutcome]:
         """What became of each processed file, for the manifest."""

@@ -71,3 +71,23 @@ def test_a_batch_is_staged_and_leaves_a_small_outcome_the_ledger_reads_in_batch_
         ledger.add(outcome)
     assert [o.label for o in ledger.in_order()] == ["000000", "000001"]
     assert set(ledger.catalog()["entity_id"]) >= {"country:ind", "country:jpn", "country:chn", "country:rus"}
+
+
+def test_the_ledger_keeps_one_catalog_row_per_entity_from_the_latest_batch_whatever_the_order_of_arrival():
+    import polars as pl
+
+    from tasks.stages import BatchOutcome, RunLedger
+    from tasks.translate import CATALOG_SCHEMA
+
+    def outcome(label: str, names: dict[str, str]) -> BatchOutcome:
+        catalog = pl.DataFrame([{"entity_id": i, "entity_type": "PERSON", "name_en": n, "aliases": [], "name_method": "transliteration"}
+                                for i, n in names.items()], schema=CATALOG_SCHEMA)
+        return BatchOutcome(label, [], [], pl.DataFrame(), catalog, 0, 0, 0, [], pl.DataFrame({"entity_id": [], "mentions": []}))
+
+    ledger = RunLedger()
+    for label, names in (("000002", {"person:a": "A (third)"}), ("000000", {"person:a": "A (first)", "person:b": "B"}),
+                         ("000001", {"person:a": "A (second)"})):
+        ledger.add(outcome(label, names))
+    catalog = ledger.catalog()
+    assert catalog.height == 2
+    assert dict(zip(catalog["entity_id"], catalog["name_en"], strict=True)) == {"person:a": "A (third)", "person:b": "B"}
