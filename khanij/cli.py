@@ -10,6 +10,9 @@ from pathlib import Path
 # Prefect's embedded server sends a telemetry heartbeat that races its own SQLite writes and logs an
 # ERROR ("database is locked"); the product never needs it, so it is off unless the operator turns it on.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# `khanij run` without a server starts Prefect's temporary one, which must answer within 20 s by default: a busy
+# 2-core machine has missed that, failing the run before it began. 90 s costs nothing when the server is quick.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 
 def _run(args: argparse.Namespace) -> int:
