@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 import polars as pl
@@ -244,6 +244,21 @@ READ_BATCH_ROWS = 50_000
 FSYNC_THREADS = 8
 
 
+# Whole texts: their min/max statistics never prune a read, yet they were most of a file's footer (two copies of an
+# article per row group), which every writer also keeps in memory until it closes.
+UNSTATISTICAL_COLUMNS = frozenset({"text", "summary_en", "sentence", "description_en", "payload"})
+
+
+@lru_cache(maxsize=None)
+def _statistics_columns(dataset: str) -> tuple[str, ...]:
+    """Parquet column paths of a dataset's files that get min/max statistics (all but the whole texts)."""
+    schema = arrow_schema(dataset, with_partition=False)
+    sink = pa.BufferOutputStream()
+    pq.write_table(schema.empty_table(), sink)
+    columns = pq.ParquetFile(pa.BufferReader(sink.getvalue())).metadata.schema  # leaf paths, e.g. 'aliases.list.element'
+    return tuple(columns.column(i).path for i in range(len(columns)) if columns.column(i).path.split(".")[0] not in UNSTATISTICAL_COLUMNS)
+
+
 class _PartitionWriters:
     """Writes a dataset's rows as one Parquet file per partition, streaming: rows arrive in any order of partitions.
 
@@ -297,7 +312,8 @@ class _PartitionWriters:
         if writer is None:
             folder = self.target if value is None else self.target / f"{self.key}={value}"
             folder.mkdir(parents=True, exist_ok=True)
-            writer = self.writers[value] = pq.ParquetWriter(folder / f"part-{self.run_id}-0.parquet", self.file_schema, compression="zstd")
+            writer = self.writers[value] = pq.ParquetWriter(folder / f"part-{self.run_id}-0.parquet", self.file_schema, compression="zstd",
+                                                            write_statistics=list(_statistics_columns(self.dataset)))
         return writer
 
     def close(self) -> None:

@@ -133,3 +133,14 @@ def test_entity_usage_adds_up_partitions_into_article_counts_and_date_ranges():
     assert usage["country:IND"]["n_articles"] == 3  # a1 counted once though mentioned twice
     assert (usage["country:IND"]["first_seen"], usage["country:IND"]["last_seen"]) == (dt.date(2024, 1, 5), dt.date(2024, 2, 9))
     assert usage["person:x"]["n_articles"] == 1
+
+
+def test_whole_texts_carry_no_statistics_but_ids_and_dates_do(tmp_path):
+    from tasks.warehouse import _write_dataset
+
+    _write_dataset([pl.DataFrame([_article("art_00000000000000a1")])], "articles", tmp_path / "articles", "20260101T000000Z-abcdef")
+    (file,) = (tmp_path / "articles").rglob("*.parquet")
+    row_group = pq.ParquetFile(file).metadata.row_group(0)
+    columns = {row_group.column(i).path_in_schema: row_group.column(i) for i in range(row_group.num_columns)}
+    assert not columns["text"].is_stats_set  # min/max of whole articles would only bloat the footer
+    assert columns["article_id"].is_stats_set and columns["published_date"].is_stats_set
