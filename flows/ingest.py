@@ -156,10 +156,10 @@ def _staged_batches(plan: RunPlan, settings: stages.BatchSettings, parameters: I
         for label, batch in batches:
             yield stages.process_batch(label, batch, settings, FLOW_STAGES)
         return
+    import dask
     from prefect.client.orchestration import get_client
     from prefect.futures import as_completed
     from prefect.settings import PREFECT_API_URL, temporary_settings
-    import dask
     from prefect_dask import DaskTaskRunner
 
     logging.getLogger("distributed").setLevel(logging.WARNING)  # the scheduler's INFO lines would drown the run's own log

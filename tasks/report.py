@@ -31,7 +31,7 @@ class RunSummary:
     quarantine_reasons: list[dict] = field(default_factory=list)
     new_events: list[dict] = field(default_factory=list)
     new_entities: list[dict] = field(default_factory=list)
-    _entity_mentions: list[pl.DataFrame] = field(default_factory=list, repr=False)
+    _entity_mentions: pl.DataFrame | None = field(default=None, repr=False)  # entity_id, mentions: summed as batches arrive
 
     def plan(self, plan) -> None:
         """Count what discovery found: new, changed, unchanged and deleted files."""
@@ -46,8 +46,8 @@ class RunSummary:
         self.events += outcome.events
         self.quarantine_reasons += quarantine_digest(outcome.quarantine)
         self.new_events += outcome.new_events[: max(0, REPORT_ROWS - len(self.new_events))]
-        # Folded as batches arrive: mentions per entity, not one frame per batch.
-        self._entity_mentions = [pl.concat([*self._entity_mentions, outcome.entity_mentions], how="vertical_relaxed").group_by("entity_id").agg(pl.col("mentions").sum())]
+        counts = [c for c in (self._entity_mentions, outcome.entity_mentions) if c is not None]
+        self._entity_mentions = pl.concat(counts, how="vertical_relaxed").group_by("entity_id").agg(pl.col("mentions").sum())
         for stage, seconds in outcome.stage_seconds.items():
             self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + seconds
 
@@ -55,23 +55,8 @@ class RunSummary:
         """Close the counts after the commit: entities mentioned, quarantined files, rows per dataset."""
         self.quarantine_reasons = quarantine_digest(discover_quarantine) + self.quarantine_reasons
         self.dataset_rows = dataset_rows
-        if self._entity_mentions and catalog.height:
-            counts = pl.concat(self._entity_mentions).group_by("entity_id").agg(pl.col("mentions").sum())
-            self.new_entities = _top_entities(catalog, counts)
-        self.entities = catalog["entity_id"].n_unique()
-        self.quarantined = len(self.quarantine_reasons)
-
-    def record(self, written: list[dict[str, pl.DataFrame]], catalog: pl.DataFrame, dataset_rows: dict[str, int]) -> None:
-        """Count what the run's batches wrote."""
-        stacked = {name: [w[name] for w in written if name in w] for name in ("articles", "mentions", "events", "quarantine")}
-        self.dataset_rows = dataset_rows
-        if stacked["quarantine"]:
-            self.quarantine_reasons += quarantine_digest(pl.concat(stacked["quarantine"]))
-        if stacked["articles"]:
-            articles, mentions, events = (pl.concat(stacked[name]) for name in ("articles", "mentions", "events"))
-            self.articles, self.mentions, self.events = articles.height, mentions.height, events.height
-            self.new_events = event_digest(events, articles) if events.height else []
-            self.new_entities = entity_digest(catalog, mentions) if catalog.height else []
+        if self._entity_mentions is not None and catalog.height:
+            self.new_entities = _top_entities(catalog, self._entity_mentions)
         self.entities = catalog["entity_id"].n_unique()
         self.quarantined = len(self.quarantine_reasons)
 
@@ -143,11 +128,6 @@ def event_digest(events: pl.DataFrame, articles: pl.DataFrame) -> list[dict]:
         .select("source_file", "event_type", pl.col("event_date").cast(pl.Utf8), "description_en")
         .to_dicts()
     )
-
-
-def entity_digest(catalog: pl.DataFrame, mentions: pl.DataFrame) -> list[dict]:
-    """Entities this run mentions, with how often."""
-    return _top_entities(catalog, mentions.group_by("entity_id").agg(mentions=pl.len()))
 
 
 def _top_entities(catalog: pl.DataFrame, counts: pl.DataFrame) -> list[dict]:

@@ -27,6 +27,7 @@ from tasks.entities import MentionRecord, extract_mentions, mentions_frame
 from tasks.events import EventRecord, extract_events
 from tasks.language import detect_language
 from tasks.read import RawArticle, Rejection, read_article_file
+from tasks.report import event_digest
 from tasks.translate import describe_events, discovered_entities, empty_catalog, entity_catalog, summarize_articles
 from tasks.validate import quarantine_frame, validate_batch
 from tasks.warehouse import FileOutcome, RunStaging, commit, read_dataset, recover
@@ -119,12 +120,9 @@ ARTICLE_COLUMNS = [c for c in polars_schema(Article) if c not in ("summary_en", 
 def articles_frame(docs: Sequence[ArticleDoc]) -> pl.DataFrame:
     """The articles of a batch as a frame (summary and lineage come later)."""
     schema = polars_schema(Article)
-    derived = ("n_sentences", "source_files")
-    rows = [
-        {**{c: getattr(d, c) for c in ARTICLE_COLUMNS if c not in derived}, "n_sentences": len(d.sentences), "source_files": [d.source_file]}
-        for d in docs
-    ]
-    return rows_frame(rows, {c: schema[c] for c in ARTICLE_COLUMNS})
+    derived = {"n_sentences": [len(d.sentences) for d in docs], "source_files": [[d.source_file] for d in docs]}
+    columns = {c: derived[c] if c in derived else [getattr(d, c) for d in docs] for c in ARTICLE_COLUMNS}
+    return columns_frame(columns, {c: schema[c] for c in ARTICLE_COLUMNS})
 
 
 def extract_entities_batch(docs: Sequence[ArticleDoc]) -> tuple[pl.DataFrame, list[list[MentionRecord]]]:
@@ -156,16 +154,8 @@ def extract_events_batch(docs: Sequence[ArticleDoc], mentions: Sequence[Sequence
     return columns_frame(columns, frame_schema)
 
 
-def rows_frame(rows: Sequence[dict], schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """Records as a frame with the given types; through Arrow, which builds nested columns three times faster than Polars."""
-    if not rows:
-        return pl.DataFrame(schema=schema)
-    frame = pl.from_arrow(pa.Table.from_pylist(rows))
-    return frame.select([pl.col(name).cast(dtype) for name, dtype in schema.items()])
-
-
 def columns_frame(columns: dict[str, list], schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """Columns of Python values as a frame with the given types (through Arrow, as rows_frame)."""
+    """Columns of Python values as a frame with the given types; through Arrow, which builds nested columns three times faster than Polars."""
     if not next(iter(columns.values()), []):
         return pl.DataFrame(schema=schema)
     frame = pl.from_arrow(pa.Table.from_pydict(columns))
@@ -352,17 +342,9 @@ def process_batch(label: str, files: Sequence[SourceFile], settings: BatchSettin
         articles=articles.height,
         mentions=mentions.height,
         events=events.height,
-        new_events=_event_digest(events.head(REPORT_ROWS), articles),
+        new_events=event_digest(events.head(REPORT_ROWS), articles),
         entity_mentions=mentions.group_by("entity_id").agg(mentions=pl.len()),
         stage_seconds=seconds,
-    )
-
-
-def _event_digest(events: pl.DataFrame, articles: pl.DataFrame) -> list[dict]:
-    return (
-        events.join(articles.select("article_id", "source_file"), on="article_id", how="left")
-        .select("source_file", "event_type", pl.col("event_date").cast(pl.Utf8), "description_en")
-        .to_dicts()
     )
 
 
@@ -403,7 +385,7 @@ class RunLedger:
 
     def catalog(self) -> pl.DataFrame:
         """The run's entity catalog: one row per entity, from the latest batch (in batch order) that names it."""
-        return self._catalog.sort("_batch", maintain_order=True).drop("_batch")
+        return self._catalog.drop("_batch")  # add keeps it in batch order
 
     def file_outcomes(self, plan: RunPlan, discover_quarantine: pl.DataFrame) -> list[FileOutcome]:
         """What became of each processed file, for the manifest."""

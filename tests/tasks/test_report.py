@@ -3,7 +3,8 @@
 import polars as pl
 
 from tasks.discover import RunPlan, SourceFile
-from tasks.report import RunSummary
+from tasks.report import RunSummary, event_digest
+from tasks.stages import BatchOutcome
 
 
 def test_report_counts_files_rows_and_quarantine_reasons(tmp_path):
@@ -16,7 +17,10 @@ def test_report_counts_files_rows_and_quarantine_reasons(tmp_path):
     mentions = pl.DataFrame({"entity_id": ["country:ind"], "article_id": ["art_1"]})
     quarantine = pl.DataFrame({"source_file": ["bad.txt"], "stage": ["read"], "reason": ["empty file"]})
     catalog = pl.DataFrame({"entity_id": ["country:ind"], "entity_type": ["COUNTRY"], "name_en": ["India"], "iso3": ["IND"], "country_iso3": ["IND"]})
-    summary.record([{"articles": articles, "mentions": mentions, "events": events, "quarantine": quarantine}], catalog, {"articles": 5})
+    # What one staged batch leaves (tasks.stages.process_batch), then the close after the commit.
+    summary.add_batch(BatchOutcome("000000", [("a.txt", "art_1")], ["art_1"], quarantine, catalog, articles.height, mentions.height,
+                                   events.height, event_digest(events, articles), mentions.group_by("entity_id").agg(mentions=pl.len())))
+    summary.finish(catalog, quarantine.clear(), {"articles": 5})
     text = summary.terminal_text()
     assert "1 new, 0 changed, 1 unchanged; 1 deleted" in text
     assert "articles 1 | entities 1 | mentions 1 | events 1 | quarantined 1" in text
