@@ -14,6 +14,7 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 
 from flows.params import IngestParameters
@@ -42,11 +43,24 @@ def _feed(pool: ProcessPoolExecutor, pending: deque, lock: threading.Lock, done:
             return
 
 
-def _run_jobs(jobs: list[tuple[str, list, stages.BatchSettings]], workers: int) -> Iterator[stages.BatchOutcome]:
-    """Every batch processed, in order of completion: this process takes batches from the front, `workers - 1` helpers from the back.
+def _start_helpers(workers: int) -> ProcessPoolExecutor | None:
+    """`workers - 1` helper processes, started now and loading the reference data while this process plans the run.
 
-    This process has everything imported already, so it works at once while the helpers start up (spawn, not fork:
-    Polars' thread pool does not survive a fork); a helper gets its next batch the moment it hands one back.
+    Spawn, not fork: Polars' thread pool does not survive a fork; a spawned helper takes a second or two to import.
+    """
+    if workers <= 1:
+        return None
+    pool = ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("spawn"))
+    for _ in range(workers - 1):  # one submit per helper: the pool starts a process for each waiting task
+        pool.submit(stages.load_reference_data)
+    return pool
+
+
+def _run_jobs(jobs: list[tuple[str, list, stages.BatchSettings]], pool: ProcessPoolExecutor | None, helpers: int) -> Iterator[stages.BatchOutcome]:
+    """Every batch processed, in order of completion: this process takes batches from the front, the pool's helpers from the back.
+
+    This process has everything imported already, so it works at once, even while a helper still starts up; a
+    helper gets its next batch the moment it hands one back.
     """
     pending, lock, done = deque(jobs), threading.Lock(), queue.Queue()
 
@@ -57,22 +71,21 @@ def _run_jobs(jobs: list[tuple[str, list, stages.BatchSettings]], workers: int) 
                 raise outcome
             yield outcome
 
-    if workers <= 1 or len(jobs) <= 1:
+    if pool is None or len(jobs) <= 1:
         yield from map(_process, jobs)
         return
-    with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        job = pending.popleft()  # taken before the helpers start, so a run's first batch never waits for one
-        feeders = [threading.Thread(target=_feed, args=(pool, pending, lock, done), daemon=True) for _ in range(workers - 1)]
-        for feeder in feeders:
-            feeder.start()
-        while job is not None:
-            yield _process(job)
-            yield from finished()
-            with lock:
-                job = pending.popleft() if pending else None
-        for feeder in feeders:
-            feeder.join()
+    job = pending.popleft()  # taken before any helper, so a run's first batch never waits for one
+    feeders = [threading.Thread(target=_feed, args=(pool, pending, lock, done), daemon=True) for _ in range(helpers)]
+    for feeder in feeders:
+        feeder.start()
+    while job is not None:
+        yield _process(job)
         yield from finished()
+        with lock:
+            job = pending.popleft() if pending else None
+    for feeder in feeders:
+        feeder.join()
+    yield from finished()
 
 
 def run_core(parameters: IngestParameters, workers: int = 1) -> RunSummary:
@@ -81,7 +94,10 @@ def run_core(parameters: IngestParameters, workers: int = 1) -> RunSummary:
     run_id = new_run_id()
     summary = RunSummary(run_id, str(source_dir), str(warehouse_dir))
     staging = RunStaging(warehouse_dir, run_id)
-    with warehouse_lock(warehouse_dir, run_id, parameters.lock_timeout_seconds):
+    with warehouse_lock(warehouse_dir, run_id, parameters.lock_timeout_seconds), ExitStack() as cleanup:
+        pool = _start_helpers(workers)
+        if pool is not None:  # on a no-op or a failure, do not wait for a helper still loading
+            cleanup.callback(pool.shutdown, wait=False, cancel_futures=True)
         started = time.perf_counter()
         plan, _ = stages.plan_source(source_dir, warehouse_dir, parameters.full_refresh)
         summary.stage_seconds["discover"] = time.perf_counter() - started
@@ -92,8 +108,10 @@ def run_core(parameters: IngestParameters, workers: int = 1) -> RunSummary:
                                         parameters.max_file_bytes, tuple(parameters.accept_languages))
         ledger = stages.RunLedger()
         jobs = [(label, list(batch), settings) for label, batch in stages.batches_of(plan.to_process, parameters.batch_size)]
-        for outcome in _run_jobs(jobs, workers):
+        for outcome in _run_jobs(jobs, pool, workers - 1):
             ledger.add(outcome)
+        if pool is not None:  # the helpers' memory goes back before the commit needs its own
+            pool.shutdown()
         for outcome in ledger.in_order():
             summary.add_batch(outcome)
         started = time.perf_counter()
