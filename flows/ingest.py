@@ -203,7 +203,7 @@ def ingest_articles(parameters: IngestParameters | None = None) -> RunSummary:
         settings = stages.BatchSettings(source_dir, staging, run_id, run_date, PIPELINE_VERSION, parameters.max_file_bytes,
                                         tuple(parameters.accept_languages))
         ledger = stages.RunLedger()
-        steps = -(-len([f for f in plan.to_process if not f.rejection]) // parameters.batch_size) + 1
+        steps = sum(1 for _ in stages.batches_of(plan.to_process, parameters.batch_size)) + 1
         _advance(progress, 0, steps, f"{steps - 1} batches to read ({parameters.runner} runner)")
         for outcome in _staged_batches(plan, settings, parameters):
             ledger.add(outcome)

@@ -32,7 +32,7 @@ class IngestParameters(BaseModel):
     )
     batch_size: int = Field(
         200, ge=1, le=100_000, title="Batch size",
-        description="Articles per batch: each stage runs as one Prefect task per batch. Larger batches are faster, smaller ones use less memory and show progress more often.",
+        description="Files per batch: each stage runs as one Prefect task per batch; a run's last batches are smaller (down to a quarter) so parallel workers finish together. Larger batches are faster, smaller ones use less memory and show progress more often.",
     )
     max_file_bytes: int = Field(
         5_000_000, ge=1, title="Largest file (bytes)",

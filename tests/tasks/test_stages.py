@@ -1,6 +1,7 @@
 """Batch stages: cleaning identifies and dates articles; extraction returns frames of the contract's shape."""
 
 import datetime as dt
+from pathlib import Path
 
 from tasks.read import RawArticle
 from tasks.stages import article_id_for, articles_frame, clean_batch, extract_entities_batch, extract_events_batch
@@ -50,7 +51,7 @@ def test_articles_in_other_languages_are_set_aside_with_the_language_named():
 def test_a_batch_is_staged_and_leaves_a_small_outcome_the_ledger_reads_in_batch_order(tmp_path):
     from khanij import PIPELINE_VERSION
     from tasks.discover import discover_source_files
-    from tasks.stages import BatchSettings, RunLedger, batches_of, process_batch
+    from tasks.stages import BatchSettings, RunLedger, process_batch
     from tasks.warehouse import RunStaging
 
     source = tmp_path / "in"
@@ -60,8 +61,8 @@ def test_a_batch_is_staged_and_leaves_a_small_outcome_the_ledger_reads_in_batch_
     (source / "c.txt").write_bytes(b"")
     staging = RunStaging(tmp_path / "wh", "20260101T000000Z-abcdef")
     settings = BatchSettings(source, staging, staging.run_id, dt.date(2026, 3, 1), PIPELINE_VERSION, 5_000_000, ("hi",))
-    batches = list(batches_of(discover_source_files(source), 2))
-    assert [label for label, _ in batches] == ["000000", "000001"]
+    files = discover_source_files(source)
+    batches = [("000000", files[:2]), ("000001", files[2:])]
     outcomes = [process_batch(label, files, settings) for label, files in batches]
     assert [o.articles for o in outcomes] == [2, 0] and outcomes[1].quarantine["source_file"].to_list() == ["c.txt"]
     assert {"read", "clean", "extract entities", "extract events", "translate", "validate", "write"} <= set(outcomes[0].stage_seconds)
@@ -71,6 +72,20 @@ def test_a_batch_is_staged_and_leaves_a_small_outcome_the_ledger_reads_in_batch_
         ledger.add(outcome)
     assert [o.label for o in ledger.in_order()] == ["000000", "000001"]
     assert set(ledger.catalog()["entity_id"]) >= {"country:ind", "country:jpn", "country:chn", "country:rus"}
+
+
+def test_batches_keep_file_order_and_shrink_towards_the_end_so_parallel_processes_finish_together():
+    from tasks.discover import SourceFile
+    from tasks.stages import batches_of
+
+    files = [SourceFile(Path(f"/in/{n:05d}.txt"), f"{n:05d}.txt", 1, 0) for n in range(7_291)]
+    batches = list(batches_of(files, 1_000))
+    sizes = [len(batch) for _, batch in batches]
+    assert [f for _, batch in batches for f in batch] == files
+    assert [label for label, _ in batches] == [f"{n:06d}" for n in range(len(batches))]
+    assert max(sizes) == 1_000 and sizes[:4] == [1_000] * 4
+    assert sizes[-3:] == [250, 250, 280] and sizes[:-1] == sorted(sizes[:-1], reverse=True)  # a last 250 would leave 30: they ride along
+    assert list(batches_of(files[:3], 200)) == [("000000", files[:3])]
 
 
 def test_the_ledger_keeps_one_catalog_row_per_entity_from_the_latest_batch_whatever_the_order_of_arrival():
