@@ -3,6 +3,9 @@
 The Arrow schemas written to disk are derived from these models in `contracts.arrow`.
 Partition columns (`published_month`, `event_month`, `entity_type`, `run_date`) are part of each
 model: they are stored as hive folder names and come back as columns when the dataset is read.
+Frames reach a model already cast to its types (`tasks.validate.conform`), so the models check types
+rather than coerce them (`coerce = False`): Pandera's coercion would cast again, collecting the whole
+frame once per column.
 """
 
 from __future__ import annotations
@@ -89,7 +92,7 @@ class Article(_Lineage):
 
     class Config:
         strict = True
-        coerce = True
+        coerce = False
 
     @pa.dataframe_check
     def published_date_is_plausible(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -134,7 +137,7 @@ class Mention(_Lineage):
 
     class Config:
         strict = True
-        coerce = True
+        coerce = False
 
     @pa.dataframe_check
     def span_is_ordered(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -181,7 +184,7 @@ class Entity(_Lineage):
 
     class Config:
         strict = True
-        coerce = True
+        coerce = False
 
     @pa.dataframe_check
     def countries_have_iso3(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -227,7 +230,7 @@ class Event(_Lineage):
 
     class Config:
         strict = True
-        coerce = True
+        coerce = False
 
     @pa.dataframe_check
     def quad_class_matches_type(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -293,7 +296,7 @@ class Quarantine(pa.DataFrameModel):
 
     class Config:
         strict = True
-        coerce = True
+        coerce = False
 
 
 class ManifestEntry(pa.DataFrameModel):
@@ -310,7 +313,7 @@ class ManifestEntry(pa.DataFrameModel):
 
     class Config:
         strict = True
-        coerce = True
+        coerce = False
 
     @pa.dataframe_check
     def ingested_files_have_articles(cls, data: pa.PolarsData) -> pl.LazyFrame:

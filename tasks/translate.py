@@ -6,10 +6,12 @@ romanisation (for names nobody listed), roles and descriptions from templates fi
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import ChainMap
 from collections.abc import Mapping, Sequence
 
 import polars as pl
+import pyarrow as pa
 
 from tasks.english import date_text, format_amount, join_names, prose_name, render_template
 from tasks.entities import Gazetteer, GazetteerEntity
@@ -35,7 +37,7 @@ def discovered_entities(mentions: pl.DataFrame) -> dict[str, GazetteerEntity]:
     return found
 
 
-# The event columns a description is made from.
+# The event columns a description is made from, in the order _description takes them.
 DESCRIBED_COLUMNS = (
     "actor_ids", "recipient_ids", "object_ids", "commodity_ids", "amount", "amount_currency", "location_id",
     "event_date", "date_precision", "template_en", "negated",
@@ -56,33 +58,35 @@ def _names(entity_ids: Sequence[str] | None, entities: Mapping[str, GazetteerEnt
     return join_names(rendered)
 
 
-def _description(event: dict, entities: Mapping[str, GazetteerEntity], prose: dict[str, str]) -> str:
-    """The English one-liner of an event row, from its rule's template."""
-    amount = event.get("amount")
+def _description(actor_ids: Sequence[str] | None, recipient_ids: Sequence[str] | None, object_ids: Sequence[str] | None,
+                 commodity_ids: Sequence[str] | None, amount: float | None, amount_currency: str | None, location_id: str | None,
+                 event_date: dt.date | None, date_precision: str | None, template_en: str, negated: bool,
+                 entities: Mapping[str, GazetteerEntity], prose: dict[str, str]) -> str:
+    """The English one-liner of an event (its DESCRIBED_COLUMNS, in order), from its rule's template."""
     values = {
-        "actors": _names(event["actor_ids"], entities, prose),
-        "recipients": _names(event["recipient_ids"], entities, prose),
-        "objects": _names(event["object_ids"], entities, prose),
-        "commodities": _names(event["commodity_ids"], entities, prose),
-        "amount": format_amount(amount, event.get("amount_currency")) if amount is not None else "",
-        "location": _names([event["location_id"]] if event.get("location_id") else [], entities, prose),
-        "date": date_text(event.get("event_date"), event.get("date_precision")),
+        "actors": _names(actor_ids, entities, prose),
+        "recipients": _names(recipient_ids, entities, prose),
+        "objects": _names(object_ids, entities, prose),
+        "commodities": _names(commodity_ids, entities, prose),
+        "amount": format_amount(amount, amount_currency) if amount is not None else "",
+        "location": _names([location_id] if location_id else [], entities, prose),
+        "date": date_text(event_date, date_precision),
     }
-    description = render_template(event["template_en"] + "[ in {location}][, {date}]", values)
-    return description + (" (the text says this did not happen)" if event["negated"] else "")
+    description = render_template(template_en + "[ in {location}][, {date}]", values)
+    return description + (" (the text says this did not happen)" if negated else "")
 
 
 def describe_event(event: dict, gazetteer: Gazetteer, discovered: Mapping[str, GazetteerEntity] | None = None) -> str:
     """The English one-liner of an event row, from its rule's template."""
-    return _description(event, ChainMap(dict(discovered or {}), gazetteer.entities), {})
+    return _description(*[event.get(c) for c in DESCRIBED_COLUMNS], ChainMap(dict(discovered or {}), gazetteer.entities), {})
 
 
 def describe_events(events: pl.DataFrame, gazetteer: Gazetteer, discovered: Mapping[str, GazetteerEntity] | None = None) -> pl.DataFrame:
     """Add description_en and description_method to an events frame."""
     entities, prose = ChainMap(dict(discovered or {}), gazetteer.entities), {}
-    # Only the columns a description reads: turning the sentence and offset columns into Python objects is most of the cost.
-    rows = events.select([c for c in DESCRIBED_COLUMNS if c in events.columns]).iter_rows(named=True)
-    descriptions = [_description(row, entities, prose) for row in rows]
+    # Whole columns as Python lists, zipped into rows: a third of the cost of a dict per row (iter_rows(named=True)).
+    columns = [events[c].to_list() if c in events.columns else [None] * events.height for c in DESCRIBED_COLUMNS]
+    descriptions = [_description(*row, entities, prose) for row in zip(*columns)]
     return events.with_columns(
         description_en=pl.Series(descriptions, dtype=pl.Utf8),
         description_method=pl.lit("template", dtype=pl.Utf8),
@@ -128,7 +132,7 @@ def entity_catalog(mentions: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame
         for row in forms.iter_rows(named=True):
             hindi_forms.setdefault(row["entity_id"], []).append(row["surface"])
     rows = []
-    for entity_id in sorted(set(mentions["entity_id"].to_list())):
+    for entity_id in sorted(mentions["entity_id"].unique().to_list()):
         entity = gazetteer.entities.get(entity_id)
         if entity is not None:
             aliases = sorted(set(entity.aliases) | set(gloss_by_id.get(entity_id, ())) - {entity.name_en})
@@ -149,7 +153,10 @@ def entity_catalog(mentions: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame
             "name_hi": forms_hi[0] if forms_hi else None, "aliases": aliases, "iso3": None,
             "country_iso3": found.country_iso3, "wikidata_qid": None, "name_method": method or "transliteration",
         })
-    return pl.DataFrame(rows, schema=CATALOG_SCHEMA)
+    if not rows:
+        return empty_catalog()
+    # Through Arrow: Polars builds a column of string lists (the aliases) from Python lists some thirty times slower.
+    return pl.from_arrow(pa.Table.from_pylist(rows)).select([pl.col(name).cast(dtype) for name, dtype in CATALOG_SCHEMA.items()])
 
 
 def empty_catalog() -> pl.DataFrame:

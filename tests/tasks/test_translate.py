@@ -61,3 +61,10 @@ def test_a_frame_of_events_gets_the_descriptions_of_its_rows():
         "Pakistan promised someone, 2026-02 (the text says this did not happen)",
     ]
     assert described["description_en"].to_list() == [describe_event(row, load_gazetteer()) for row in events.iter_rows(named=True)]
+
+
+def test_a_batch_without_mentions_has_an_empty_catalog():
+    mentions = pl.DataFrame(schema={"entity_id": pl.Utf8, "method": pl.Utf8, "surface": pl.Utf8})
+    catalog = entity_catalog(mentions, load_gazetteer())
+    assert catalog.height == 0
+    assert catalog.columns[:3] == ["entity_id", "entity_type", "name_en"]
