@@ -316,6 +316,12 @@ def load_reference_data() -> None:
 def process_batch(label: str, files: Sequence[SourceFile], settings: BatchSettings, calls: StageCalls = PLAIN_STAGES) -> BatchOutcome:
     """Read, clean, extract, translate, validate and stage one batch of files."""
     load_reference_data()
+    # A batch's frames are small and many: Polars' default engine would start its streaming engine for each query.
+    with pl.Config(set_engine_affinity="in-memory"):
+        return _process_batch(label, files, settings, calls)
+
+
+def _process_batch(label: str, files: Sequence[SourceFile], settings: BatchSettings, calls: StageCalls) -> BatchOutcome:
     seconds: dict[str, float] = {}
 
     def timed(stage: str, call: Callable, *args):
@@ -374,16 +380,21 @@ class RunLedger:
     """The outcomes of a run's batches, in any order of completion; read back in batch order."""
 
     outcomes: dict[str, BatchOutcome] = field(default_factory=dict)
-    # One row per entity: the catalog row of the latest batch (in batch order) that names it. Kept folded as batches
-    # arrive, so a run of 100,000 articles does not hold a hundred copies of every listed entity.
+    # One row per entity: the catalog row of the latest batch (in batch order) that names it, with the aliases of
+    # every batch (so they do not depend on how the run was cut into batches). Kept folded as batches arrive, so a
+    # run of 100,000 articles does not hold a hundred copies of every listed entity.
     _catalog: pl.DataFrame = field(default_factory=lambda: empty_catalog().with_columns(_batch=pl.lit("", pl.Utf8)))
 
     def add(self, outcome: BatchOutcome) -> None:
         """Record a staged batch; only the first REPORT_ROWS events of the run (in batch order) are kept for the report."""
+        both = pl.concat([self._catalog, outcome.catalog.with_columns(_batch=pl.lit(outcome.label, pl.Utf8))], how="vertical_relaxed")
+        aliases = both.group_by("entity_id").agg(pl.col("aliases").explode().drop_nulls().unique().sort())
         self._catalog = (
-            pl.concat([self._catalog, outcome.catalog.with_columns(_batch=pl.lit(outcome.label, pl.Utf8))], how="vertical_relaxed")
-            .sort("_batch", maintain_order=True)
+            both.sort("_batch", maintain_order=True)
             .unique("entity_id", keep="last", maintain_order=True)
+            .drop("aliases")
+            .join(aliases, on="entity_id", how="left")
+            .select(both.columns)
         )
         outcome.catalog = outcome.catalog.clear()
         self.outcomes[outcome.label] = outcome
@@ -398,7 +409,7 @@ class RunLedger:
         return [self.outcomes[label] for label in sorted(self.outcomes)]
 
     def catalog(self) -> pl.DataFrame:
-        """The run's entity catalog: one row per entity, from the latest batch (in batch order) that names it."""
+        """The run's entity catalog: one row per entity, from the latest batch (in batch order) that names it, with every batch's aliases."""
         return self._catalog.drop("_batch")  # add keeps it in batch order
 
     def file_outcomes(self, plan: RunPlan, discover_quarantine: pl.DataFrame) -> list[FileOutcome]:

@@ -88,14 +88,14 @@ def test_batches_keep_file_order_and_shrink_towards_the_end_so_parallel_processe
     assert list(batches_of(files[:3], 200)) == [("000000", files[:3])]
 
 
-def test_the_ledger_keeps_one_catalog_row_per_entity_from_the_latest_batch_whatever_the_order_of_arrival():
+def test_the_ledger_keeps_one_catalog_row_per_entity_from_the_latest_batch_with_every_batchs_aliases_whatever_the_order_of_arrival():
     import polars as pl
 
     from tasks.stages import BatchOutcome, RunLedger
     from tasks.translate import CATALOG_SCHEMA
 
     def outcome(label: str, names: dict[str, str]) -> BatchOutcome:
-        catalog = pl.DataFrame([{"entity_id": i, "entity_type": "PERSON", "name_en": n, "aliases": [], "name_method": "transliteration"}
+        catalog = pl.DataFrame([{"entity_id": i, "entity_type": "PERSON", "name_en": n, "aliases": [n.split()[-1], "x"], "name_method": "transliteration"}
                                 for i, n in names.items()], schema=CATALOG_SCHEMA)
         return BatchOutcome(label, [], [], pl.DataFrame(), catalog, 0, 0, 0, [], pl.DataFrame({"entity_id": [], "mentions": []}))
 
@@ -106,3 +106,5 @@ def test_the_ledger_keeps_one_catalog_row_per_entity_from_the_latest_batch_whate
     catalog = ledger.catalog()
     assert catalog.height == 2
     assert dict(zip(catalog["entity_id"], catalog["name_en"], strict=True)) == {"person:a": "A (third)", "person:b": "B"}
+    assert dict(zip(catalog["entity_id"], catalog["aliases"].to_list(), strict=True)) == {
+        "person:a": ["(first)", "(second)", "(third)", "x"], "person:b": ["B", "x"]}, "aliases seen in any batch stay"
