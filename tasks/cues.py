@@ -14,8 +14,9 @@ import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import accumulate, compress
-from operator import and_, itemgetter, not_
+from operator import itemgetter
 
 from tasks.clean import Sentence, folded_text
 from tasks.grammar import FunctionWords
@@ -31,11 +32,16 @@ COMMON_WORDS = 5000
 # Words this frequent never stand for a person alone, even when they are names (राम, ममता).
 VERY_COMMON_WORDS = 1500
 # Words: Devanagari or Latin letters and digits, hyphenated parts joined ('लश्कर-ए-तैबा'); an apostrophe only
-# inside Latin words ("People's"), so a quoted name's offsets stay those of the name. Possessive runs (++): what
+# inside Latin words ("People's"), so a quoted name's offsets stay those of the name. Possessive runs (++, *+): what
 # follows them is optional, so a run never gives back letters, and the engine need not keep the way back.
+# The pattern opens with one class of every letter a word starts with, which lets the engine skip the gaps between
+# words in C instead of trying the whole pattern at each; the lookbehind sends a Latin (or digit) start down the
+# Latin branch, as the order of the branches would.
+_LATIN_WORD = r"A-Za-z\u00C0-\u024F0-9&"
+_DEVANAGARI_WORD = r"\u0900-\u0963\u0966-\u096F\u0971-\u097F0-9"
 _TOKEN = re.compile(
-    r"(?:[A-Za-z\u00C0-\u024F0-9&]++(?:'[A-Za-z]+)?|[\u0900-\u0963\u0966-\u096F\u0971-\u097F0-9]++)"
-    r"(?:-[A-Za-z\u00C0-\u024F\u0900-\u0963\u0971-\u097F]+)*"
+    rf"[{_LATIN_WORD}{_DEVANAGARI_WORD}](?:(?<=[{_LATIN_WORD}])[{_LATIN_WORD}]*+(?:'[A-Za-z]+)?|[{_DEVANAGARI_WORD}]*+)"
+    r"(?:-[A-Za-z\u00C0-\u024F\u0900-\u0963\u0971-\u097F]+)*+"
 )
 _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
 _HAS_LETTER = re.compile(r"[A-Za-z\u0900-\u0939\u0958-\u0961\u0972-\u097F]")
@@ -225,18 +231,20 @@ def tokenize(text: str, sentences: Sequence[Sentence], lexicon: CueLexicon) -> T
     offsets = list(accumulate(map(len, pieces), initial=0))
     texts, starts, ends = pieces[1::2], offsets[1:-1:2], offsets[2::2]
     folded = lexicon.fold_all(texts)
-    same_sentence = [True] * max(len(starts) - 1, 0)
+    gaps = pieces[2:-1:2]
+    joined = [False, *map(str.isspace, gaps)]
+    if "" in gaps:  # words that touch ('5वीं') are joined too
+        for index, gap in enumerate(gaps):
+            joined[index + 1] = joined[index + 1] or not gap
+    if "." in text and not lexicon.initials.isdisjoint(folded):
+        # 'एस. जयशंकर': an initial's dot joins too.
+        for index in _positions(folded[:-1], lexicon.initials):
+            joined[index + 1] = joined[index + 1] or gaps[index].strip() == "."
     for sentence in sentences:
         after = bisect.bisect_left(starts, sentence.start)  # the sentence's first word
         if 0 < after < len(starts):
-            same_sentence[after - 1] = False
-    gaps = list(map(str.strip, pieces[2:-1:2]))
-    joined = list(map(and_, same_sentence, map(not_, gaps)))
-    if "." in gaps and not lexicon.initials.isdisjoint(folded):
-        # 'एस. जयशंकर': an initial's dot joins too.
-        for index in _positions(folded[:-1], lexicon.initials):
-            joined[index] = joined[index] or same_sentence[index] and gaps[index] == "."
-    return Tokens(starts, ends, texts, folded, [False, *joined] if texts else [])
+            joined[after] = False
+    return Tokens(starts, ends, texts, folded, joined if texts else [])
 
 
 def is_name_word(tokens: Tokens, index: int, lexicon: CueLexicon) -> bool:
@@ -251,11 +259,12 @@ def boilerplate_sentences(text: str, form_text: str, to_source: Sequence[int], s
     Such a call often stands in parentheses broken over several lines ('(... यहां क्लिक करें. आप हमें\n\nफ़ेसबुक
     और\n\nट्विटर पर फ़ॉलो भी कर सकते हैं.)'): the whole parenthesised block is boilerplate.
     """
-    if lexicon.boilerplate is None:
-        return set()
-    starts = [s.start for s in sentences]
     found: set[int] = set()
+    if lexicon.boilerplate is None:
+        return found
+    starts: list[int] = []
     for match in lexicon.boilerplate.finditer(form_text):
+        starts = starts or [s.start for s in sentences]
         start, end = to_source[match.start()], to_source[match.end()]
         opening = text.rfind("(", max(0, start - BOILERPLATE_REACH), start)
         if opening != -1 and ")" not in text[opening:start]:
@@ -287,16 +296,42 @@ def _positions(words: Sequence[str], vocabulary: frozenset[str]) -> list[int]:
     return list(compress(range(len(words)), map(vocabulary.__contains__, words)))
 
 
+class _SpanOfToken:
+    """The span (gazetteer entity or title) a token lies in, by token index; answered on demand, since the finders
+    ask about a few words around their cues and most words of an article are never asked about."""
+
+    def __init__(self, token_starts: Sequence[int], spans: Sequence[tuple]):
+        self.token_starts = token_starts
+        self.spans = [span for span in spans if span[0] < span[1]]  # spans come in text order; an empty one holds no word
+        self.span_starts = [span[0] for span in self.spans]
+
+    def get(self, index: int, default: tuple | None = None) -> tuple | None:
+        """The span that holds the token's first character, else `default`."""
+        if 0 <= index < len(self.token_starts):
+            offset = self.token_starts[index]
+            position = bisect.bisect_right(self.span_starts, offset) - 1
+            if position >= 0 and offset < self.spans[position][1]:
+                return self.spans[position]
+        return default
+
+    def __contains__(self, index: int) -> bool:
+        return self.get(index) is not None
+
+    def __getitem__(self, index: int) -> tuple:
+        found = self.get(index)
+        if found is None:
+            raise KeyError(index)
+        return found
+
+
 class _Words:
     """Per-article word classes over the tokens; the cues of the article are looked up once, on construction."""
 
-    def __init__(self, tokens: Tokens, lexicon: CueLexicon, covered: Mapping[int, tuple[int, int, str, str]], title_ends: set[int], title_tokens: set[int],
+    def __init__(self, tokens: Tokens, lexicon: CueLexicon, covered: _SpanOfToken, title_ends: set[int], title_tokens: _SpanOfToken,
                  function_words: FunctionWords):
         self.tokens, self.lexicon, self.covered = tokens, lexicon, covered
         self.title_ends, self.title_tokens = title_ends, title_tokens
-        # Postpositions of a possessor ('चीन के') and the words that join two names ('और'; the list comma aside).
-        self.genitives = frozenset(function_words["genitive"])
-        self.conjunctions = frozenset(w for w in function_words["coordinator"] if any(c.isalpha() for c in w))
+        self.genitives, self.conjunctions = _joining_words(function_words["genitive"], function_words["coordinator"])
         # Index -> (number of words, cues) and the kinds of those cues, for the words that open a cue (longest first).
         self.cues: dict[int, tuple[int, tuple[CueWord, ...]]] = {}
         self.cue_kinds: dict[int, frozenset[str]] = {}
@@ -343,6 +378,12 @@ class _Words:
         """The name ends here: a function word, punctuation or the end of the sentence follows."""
         nxt = index + 1
         return nxt >= len(self.tokens) or not self.tokens.joined[nxt] or self.is_stop(nxt) or nxt in self.covered
+
+
+@lru_cache(maxsize=8)
+def _joining_words(genitives: tuple[str, ...], coordinators: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """Postpositions of a possessor ('चीन के') and the words that join two names ('और'; the list comma aside)."""
+    return frozenset(genitives), frozenset(w for w in coordinators if any(c.isalpha() for c in w))
 
 
 def _words_of(tokens: Tokens, first: int, end: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -647,15 +688,14 @@ def find_cue_candidates(
     """Spans that cues mark as people, organisations or places the gazetteer does not know, in text order.
 
     `function_words` (data/reference/function_words.csv) give the possessor's postpositions ('चीन के विदेश मंत्रालय') and
-    the words that join two names.
+    the words that join two names. The spans are those find_gazetteer_spans and find_title_spans give: in text order,
+    none overlapping another.
     """
-    starts = tokens.starts
-    covered: dict[int, tuple[int, int, str, str]] = {}
-    for start, end, surface in gazetteer_spans:
-        entity = gazetteer.entities[surface.entity_id]
-        for index in range(bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)):
-            covered[index] = (start, end, entity.entity_id, entity.entity_type)
-    title_tokens = {i for start, end, _ in title_spans for i in range(bisect.bisect_left(starts, start), bisect.bisect_left(starts, end))}
+    entities = gazetteer.entities
+    covered = _SpanOfToken(tokens.starts, [
+        (start, end, entities[surface.entity_id].entity_id, entities[surface.entity_id].entity_type) for start, end, surface in gazetteer_spans
+    ])
+    title_tokens = _SpanOfToken(tokens.starts, title_spans)
     words = _Words(tokens, lexicon, covered, {end for _, end, _ in title_spans}, title_tokens, function_words)
     used: set[int] = set()
     found = _after_titles(words, used)

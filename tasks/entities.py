@@ -9,7 +9,7 @@ import unicodedata
 from collections import ChainMap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from operator import attrgetter, itemgetter
 
 import ahocorasick
@@ -96,7 +96,9 @@ class Gazetteer:
         return self.listed_cache[key]
 
 
-@dataclass  # not frozen: a batch builds tens of thousands, and a frozen dataclass's __init__ is four times slower
+# Not frozen, and slotted: a batch builds tens of thousands, a frozen dataclass's __init__ is four times slower and a
+# slotted one builds no attribute dict.
+@dataclass(slots=True)
 class MentionRecord:
     """A mention found in an article (offsets into the cleaned text)."""
 
@@ -197,7 +199,7 @@ def _longest_spans(text: str, form: MatchingForm, automaton: ahocorasick.Automat
     to_source, length_of_text, word_char = form.to_source, len(text), is_word_char
     candidates = []
     # The automaton reports matches by end; when none overlaps, that order is the answer.
-    previous_end, overlapping = 0, False
+    previous_end, overlapping, empty = 0, False, False
     for folded_end, (length, values) in automaton.iter(form.text):
         start, end = to_source[folded_end - length + 1], to_source[folded_end + 1]
         if (start and word_char(text[start - 1])) or (end < length_of_text and word_char(text[end])):
@@ -209,27 +211,42 @@ def _longest_spans(text: str, form: MatchingForm, automaton: ahocorasick.Automat
             if value is None:
                 continue
         candidates.append((start, end, value))
-        overlapping = overlapping or start < previous_end or start >= end
+        if start >= end:
+            overlapping = empty = True
+        elif start < previous_end:
+            overlapping = True
         previous_end = end
-    return _longest_first(candidates) if overlapping else candidates
+    return _longest_first(candidates, empty) if overlapping else candidates
 
 
-def _longest_first(candidates: list[tuple[int, int, object]]) -> list[tuple[int, int, object]]:
+def _longest_first(candidates: list[tuple[int, int, object]], empty: bool = False) -> list[tuple[int, int, object]]:
     """The longest candidates that overlap no longer (or equally long, further left) one, in text order."""
-    # Two stable sorts: by start, then by length (longest first); ties keep the automaton's order.
-    ranked = sorted(sorted(candidates, key=itemgetter(0)), key=_span_shortness)
+    by_start = sorted(candidates, key=itemgetter(0))  # stable: ties keep the automaton's order
+    if empty:
+        # Empty spans (a folded match inside one expanded character) overlap oddly: rank them all together.
+        return _longest_in_group(by_start)
+    # Only spans that overlap need ranking, and only against the spans they overlap: split the text-ordered spans
+    # into groups that overlap nothing outside them (most are alone) and rank within each group.
     taken: list[tuple[int, int, object]] = []
-    if any(start >= end for start, end, _ in ranked):
-        # Empty spans (a folded match inside one expanded character) need the pairwise test.
-        for start, end, value in ranked:
-            if all(end <= s or start >= e for s, e, _ in taken):
-                taken.append((start, end, value))
-    else:
-        occupied = bytearray(max(map(itemgetter(1), ranked)))
-        for start, end, value in ranked:
-            if occupied.find(1, start, end) == -1:
-                occupied[start:end] = b"\x01" * (end - start)
-                taken.append((start, end, value))
+    group = [by_start[0]]
+    group_end = by_start[0][1]
+    for candidate in by_start[1:]:
+        if candidate[0] < group_end:
+            group.append(candidate)
+            group_end = max(group_end, candidate[1])
+            continue
+        taken += _longest_in_group(group) if len(group) > 1 else group
+        group, group_end = [candidate], candidate[1]
+    taken += _longest_in_group(group) if len(group) > 1 else group
+    return taken
+
+
+def _longest_in_group(by_start: list[tuple[int, int, object]]) -> list[tuple[int, int, object]]:
+    """Greedy choice over start-ordered candidates: longest first, then leftmost, skipping any that overlaps one taken."""
+    taken: list[tuple[int, int, object]] = []
+    for start, end, value in sorted(by_start, key=_span_shortness):
+        if all(end <= s or start >= e for s, e, _ in taken):
+            taken.append((start, end, value))
     return sorted(taken, key=itemgetter(0))
 
 
@@ -353,25 +370,17 @@ def extract_mentions(
         entity = gazetteer.entities[surface.entity_id]
         sentence = _sentence_of(sentences, starts, start)
         role_hi = role_en = None
-        if entity.entity_type == "PERSON" and surface.kind != "gloss":
-            role_hi, role_en, _ = role_of(start, entity.country_iso3)
-        is_gloss = surface.kind == "gloss"
-        records.append(
-            MentionRecord(
-                entity_id=entity.entity_id,
-                entity_type=entity.entity_type,
-                surface=text[start:end],
-                start=start,
-                end=end,
-                sentence_index=sentence.index,
-                surface_kind=surface.kind,
-                in_quote=sentence.in_quote,
-                method="gloss" if is_gloss else "gazetteer",
-                confidence=0.8 if is_gloss else (0.9 if surface.kind == "adjective" else 0.95),
-                role_hi=role_hi,
-                role_en=role_en,
-            )
-        )
+        if surface.kind == "gloss":
+            method, confidence = "gloss", 0.8
+        else:
+            method, confidence = "gazetteer", 0.9 if surface.kind == "adjective" else 0.95
+            if entity.entity_type == "PERSON":
+                role_hi, role_en, _ = role_of(start, entity.country_iso3)
+        # Positional, in the order of the fields: calling a class with keywords builds a dict per call.
+        records.append(MentionRecord(
+            entity.entity_id, entity.entity_type, text[start:end], start, end, sentence.index, surface.kind, sentence.in_quote,
+            method, confidence, role_hi, role_en,
+        ))
     if cues is not None:
         records += _discovered_mentions(text, sentences, spans, title_spans, gazetteer, cues, records, role_of, words)
         boilerplate = boilerplate_sentences(text, form.text, form.to_source, sentences, cues)
@@ -454,10 +463,14 @@ def _discovered_mentions(
     # Later short forms ('शरीफ़ ने कहा') of people named in full.
     if not parts:
         return records
-    taken = sorted((m.start, m.end) for m in [*listed, *records])
-    taken_starts = [start for start, _ in taken]
+
+    @cache  # built at the first later word that is part of a full name (articles without one skip it)
+    def taken_spans() -> tuple[list[tuple[int, int]], list[int]]:
+        taken = sorted((m.start, m.end) for m in [*listed, *records])
+        return taken, [start for start, _ in taken]
 
     def is_taken(start: int, end: int) -> bool:
+        taken, taken_starts = taken_spans()
         position = bisect.bisect_right(taken_starts, start) - 1
         return any(s < end and start < e for s, e in taken[max(position - 1, 0):position + 2])
 
@@ -466,8 +479,9 @@ def _discovered_mentions(
         after = index + 1 < len(tokens) and tokens.joined[index + 1] and is_name_word(tokens, index + 1, cues)
         return not before and not after
 
-    by_id = {m.entity_id: m for m in [*listed, *records] if m.entity_type == "PERSON"}
-    for start, end, entity_id in link_short_names(tokens.starts, tokens.ends, tokens.folded, parts, is_taken, stands_alone):
+    links = link_short_names(tokens.starts, tokens.ends, tokens.folded, parts, is_taken, stands_alone)
+    by_id = {m.entity_id: m for m in [*listed, *records] if m.entity_type == "PERSON"} if links else {}
+    for start, end, entity_id in links:
         sentence = _sentence_of(sentences, starts, start)
         source = by_id[entity_id]
         records.append(MentionRecord(
@@ -513,9 +527,9 @@ def mentions_frame(article_ids: Sequence[str], records: Sequence[Sequence[Mentio
     schema = polars_schema(Mention)
     # Working columns (entity_name_en...) are not in the contract: validation keeps only the contract's columns.
     frame_schema = {"article_id": pl.Utf8, **{name: schema.get(name, pl.Utf8) for name in MentionRecord.__dataclass_fields__}}
-    fields = [record.__dict__ for article_records in records for record in article_records]
+    flat = [record for article_records in records for record in article_records]
     # Column by column: faster than a dict per row.
     columns = {"article_id": [article_id for article_id, article_records in zip(article_ids, records, strict=True) for _ in article_records]}
-    columns.update((name, list(map(itemgetter(name), fields))) for name in MentionRecord.__dataclass_fields__)
+    columns.update((name, list(map(attrgetter(name), flat))) for name in MentionRecord.__dataclass_fields__)
     frame = pl.DataFrame(columns, schema=frame_schema)
     return frame.with_columns(role_method=pl.when(pl.col("role_en").is_not_null()).then(pl.lit("template")))
