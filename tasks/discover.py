@@ -12,7 +12,7 @@ import polars as pl
 
 from tasks.read import SUPPORTED_SUFFIXES, Rejection
 
-HASH_CHUNK = 1 << 20
+HASH_CHUNK = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -50,22 +50,38 @@ def discover_source_files(source_root: Path) -> list[SourceFile]:
     source_root = source_root.resolve()
     if not source_root.is_dir():
         raise FileNotFoundError(f"source folder {source_root} does not exist or is not a folder")
-    found = []
-    for directory, subdirs, names in os.walk(source_root, followlinks=False):
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
-        for name in sorted(names):
-            if name.startswith("."):
-                continue
-            path = Path(directory) / name
-            relpath = path.relative_to(source_root).as_posix()
-            stat = path.lstat()
-            rejection = None
-            if path.is_symlink():
-                rejection = f"symbolic link to {os.readlink(path)}: not followed (copy the file into the source folder instead)"
-            elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                rejection = f"unsupported file type '{path.suffix or '(none)'}': expected one of {', '.join(SUPPORTED_SUFFIXES)}"
-            found.append(SourceFile(path, relpath, stat.st_size, stat.st_mtime_ns, rejection))
+    found: list[SourceFile] = []
+    _scan_folder(source_root, "", found)
     return found
+
+
+def _scan_folder(folder: Path, prefix: str, found: list[SourceFile]) -> None:
+    """Append a folder's files (sorted by name), then its subfolders' (sorted, depth first), like os.walk top-down.
+
+    os.scandir answers "is it a folder, is it a link" from the directory listing itself: one lstat per file instead of
+    two, and one Path built per file instead of three (these were most of discovery's time on a folder of small articles).
+    """
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
+    except OSError:
+        return  # an unreadable folder is skipped, as os.walk does
+    subfolders = []
+    for entry in entries:
+        if entry.is_dir():
+            if not entry.is_symlink():  # a link to a folder is not followed (nor reported)
+                subfolders.append(entry)
+            continue
+        path = folder / entry.name
+        stat = entry.stat(follow_symlinks=False)
+        rejection = None
+        if entry.is_symlink():
+            rejection = f"symbolic link to {os.readlink(path)}: not followed (copy the file into the source folder instead)"
+        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            rejection = f"unsupported file type '{path.suffix or '(none)'}': expected one of {', '.join(SUPPORTED_SUFFIXES)}"
+        found.append(SourceFile(path, prefix + entry.name, stat.st_size, stat.st_mtime_ns, rejection))
+    for entry in subfolders:
+        _scan_folder(folder / entry.name, f"{prefix}{entry.name}/", found)
 
 
 def content_hash(source: SourceFile) -> str:
@@ -74,7 +90,8 @@ def content_hash(source: SourceFile) -> str:
     if source.path.is_symlink():
         digest.update(os.readlink(source.path).encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
-    with source.path.open("rb") as handle:
+    # Unbuffered reads of a modest chunk: articles are a few KB, and a buffered reader or a large chunk only adds copies.
+    with source.path.open("rb", buffering=0) as handle:
         while chunk := handle.read(HASH_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()

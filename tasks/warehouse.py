@@ -31,6 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from itertools import chain
 from pathlib import Path
 
 import polars as pl
@@ -237,8 +238,8 @@ def arrow_table(frame: pl.DataFrame, dataset: str, with_partition: bool = True) 
     return table.cast(arrow_schema(dataset, with_partition=with_partition))
 
 
-# Rows buffered per dataset before they are flushed as row groups: memory stays flat
-# whatever the size of the run, and row groups stay large enough to read fast.
+# Rows gathered into one row group of a partition's file: memory stays flat whatever the size of the run, and
+# row groups stay large (fast to read, and few of them keep the footer small).
 WRITE_BUDGET_BYTES = 16 << 20
 READ_BATCH_ROWS = 50_000
 FSYNC_THREADS = 8
@@ -259,86 +260,117 @@ def _statistics_columns(dataset: str) -> tuple[str, ...]:
     return tuple(columns.column(i).path for i in range(len(columns)) if columns.column(i).path.split(".")[0] not in UNSTATISTICAL_COLUMNS)
 
 
-class _PartitionWriters:
-    """Writes a dataset's rows as one Parquet file per partition, streaming: rows arrive in any order of partitions.
+class _PartitionSpill:
+    """A dataset's rows sorted into one scratch file per partition as they arrive, to be written out one partition at a time.
 
-    Rows are buffered up to a memory budget, then converted to Arrow in one go and appended to each partition's
-    file as a row group: the conversion costs the same for one partition or a hundred.
+    The scratch files are Arrow IPC streams: appending to one keeps nothing in memory, unlike a Parquet writer, which
+    holds every row group's metadata until it closes (with rows arriving in batches over ~100 month partitions, that
+    was thousands of small row groups, and the commit's memory grew with the run).
     """
 
-    def __init__(self, dataset: str, target: Path, run_id: str, budget_bytes: int | None = None) -> None:
-        self.dataset, self.target, self.run_id = dataset, target, run_id
-        self.budget = WRITE_BUDGET_BYTES if budget_bytes is None else budget_bytes
+    def __init__(self, dataset: str, folder: Path) -> None:
+        self.dataset, self.folder = dataset, folder
         self.key = PARTITION_KEYS[dataset]
-        self.pending: list[pl.DataFrame] = []
-        self.pending_bytes = 0
-        self.writers: dict[str | None, pq.ParquetWriter] = {}
         self.file_schema = arrow_schema(dataset, with_partition=False)
-        target.mkdir(parents=True, exist_ok=True)
+        self.writers: dict[str, pa.ipc.RecordBatchStreamWriter] = {}  # one open file per partition: months, a few hundred at most
+        self.received: set[str] = set()
+        folder.mkdir(parents=True, exist_ok=True)
 
     def add(self, frame: pl.DataFrame) -> None:
-        """Buffer rows; write them out when the buffer is over budget."""
+        """Append rows to their partitions' scratch files."""
         if not frame.height:
             return
-        frame = conform(self.dataset, frame)
-        self.pending.append(frame)
-        self.pending_bytes += frame.estimated_size()
-        if self.pending_bytes > self.budget:
-            self._flush()
+        # Stable sort: within a partition, rows keep the order they arrived in.
+        frame = frame.sort(self.key, maintain_order=True)
+        runs = frame.select(pl.col(self.key).rle()).unnest(self.key).select("value", "len").rows()
+        table = arrow_table(frame, self.dataset, with_partition=False)
+        del frame
+        offset = 0
+        for value, rows in runs:
+            self._writer(_partition_text(value)).write_table(table.slice(offset, rows))
+            offset += rows
 
-    def _flush(self) -> None:
-        if not self.pending:
-            return
-        frame = pl.concat(self.pending, rechunk=False)
-        self.pending, self.pending_bytes = [], 0
-        if self.key is None:
-            self._writer(None).write_table(frame.to_arrow().cast(self.file_schema))
-        else:
-            # Stable sort: within a partition, rows keep the order they arrived in (kept rows before new ones).
-            frame = frame.sort(self.key, maintain_order=True)
-            runs = frame.select(pl.col(self.key).rle()).unnest(self.key).select("value", "len").rows()
-            table = frame.drop(self.key).to_arrow().cast(self.file_schema)
-            del frame
-            offset = 0
-            for value, rows in runs:
-                self._writer(_partition_text(value)).write_table(table.slice(offset, rows))
-                offset += rows
-            del table
-        # Arrow's allocator keeps freed pages for reuse; handing them back keeps the process's memory flat.
-        pa.default_memory_pool().release_unused()
-
-    def _writer(self, value: str | None) -> pq.ParquetWriter:
+    def _writer(self, value: str) -> pa.ipc.RecordBatchStreamWriter:
         writer = self.writers.get(value)
         if writer is None:
-            folder = self.target if value is None else self.target / f"{self.key}={value}"
-            folder.mkdir(parents=True, exist_ok=True)
-            writer = self.writers[value] = pq.ParquetWriter(folder / f"part-{self.run_id}-0.parquet", self.file_schema, compression="zstd",
-                                                            write_statistics=list(_statistics_columns(self.dataset)))
+            # Uncompressed: read back through a memory map without a copy; lz4 took a third more of the commit's CPU time.
+            writer = self.writers[value] = pa.ipc.new_stream(str(self.folder / f"{value}.arrow"), self.file_schema)
+            self.received.add(value)
         return writer
 
-    def close(self) -> None:
-        """Write what is buffered and finish every file."""
-        self._flush()
-        for value in sorted(self.writers, key=str):
-            self.writers.pop(value).close()
-            fault_point("write-partition")
+    def close(self) -> list[str]:
+        """Finish the scratch files; the partitions that received rows, sorted."""
+        while self.writers:
+            self.writers.popitem()[1].close()
+        return sorted(self.received)
 
-    def __enter__(self) -> _PartitionWriters:
+    def read(self, value: str) -> Iterator[pa.RecordBatch]:
+        """A partition's rows in the order they arrived (after close)."""
+        with pa.memory_map(str(self.folder / f"{value}.arrow")) as source, pa.ipc.open_stream(source) as reader:
+            yield from reader
+
+    def __enter__(self) -> _PartitionSpill:
         return self
 
     def __exit__(self, kind, error, trace) -> None:
-        if kind is None:
-            self.close()
-            return
-        for writer in self.writers.values():  # the unfinished version is discarded by recover
+        self.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _row_groups(pieces: Iterable[pa.Table | pa.RecordBatch]) -> Iterator[pa.Table]:
+    """Pieces of rows gathered into tables of about WRITE_BUDGET_BYTES (the last one smaller)."""
+    pending: list[pa.Table] = []
+    size = 0
+    for piece in pieces:
+        if not piece.num_rows:
+            continue
+        pending.append(piece if isinstance(piece, pa.Table) else pa.Table.from_batches([piece]))
+        size += piece.nbytes
+        if size > WRITE_BUDGET_BYTES:
+            yield pa.concat_tables(pending)
+            pending, size = [], 0
+    if pending:
+        yield pa.concat_tables(pending)
+
+
+def _write_file(pieces: Iterable[pa.Table | pa.RecordBatch], dataset: str, path: Path) -> bool:
+    """One Parquet file from pieces of rows in the dataset's file schema, a row group per write budget; False if no rows came."""
+    writer = None
+    try:
+        for group in _row_groups(pieces):
+            if writer is None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                writer = pq.ParquetWriter(path, arrow_schema(dataset, with_partition=False), compression="zstd",
+                                          write_statistics=list(_statistics_columns(dataset)))
+            writer.write_table(group, row_group_size=group.num_rows)
+            del group
+            # Arrow's allocator keeps freed pages for reuse; handing them back keeps the process's memory flat.
+            pa.default_memory_pool().release_unused()
+    finally:
+        if writer is not None:  # on an error the unfinished version is discarded by recover
             writer.close()
+    return writer is not None
 
 
-def _write_dataset(frames: Iterable[pl.DataFrame], dataset: str, target: Path, run_id: str) -> None:
-    """Write a whole dataset, one file per partition, from frames in any partition order."""
-    with _PartitionWriters(dataset, target, run_id) as writers:
+def _partition_file(target: Path, dataset: str, value: str | None, run_id: str) -> Path:
+    """Where a version keeps a partition's file (the dataset's folder itself when it has no partitions)."""
+    folder = target if value is None else target / f"{PARTITION_KEYS[dataset]}={value}"
+    return folder / f"part-{run_id}-0.parquet"
+
+
+def _write_dataset(frames: Iterable[pl.DataFrame], dataset: str, target: Path, run_id: str, scratch: Path) -> None:
+    """Write a whole dataset, one file per partition, from frames in any partition order (scratch: a folder for spilling)."""
+    target.mkdir(parents=True, exist_ok=True)
+    if PARTITION_KEYS[dataset] is None:
+        if _write_file((arrow_table(frame, dataset) for frame in frames if frame.height), dataset, _partition_file(target, dataset, None, run_id)):
+            fault_point("write-partition")
+        return
+    with _PartitionSpill(dataset, scratch / dataset) as spill:
         for frame in frames:
-            writers.add(frame)
+            spill.add(frame)
+        for value in spill.close():
+            _write_file(spill.read(value), dataset, _partition_file(target, dataset, value, run_id))
+            fault_point("write-partition")
 
 
 def _partition_text(value: object) -> str:
@@ -373,21 +405,15 @@ class _Incoming:
     row_key: tuple[str, ...]
     fix: Callable[[pl.DataFrame], pl.DataFrame] | None = None
 
-    def frames(self, columns: Sequence[str] | None = None) -> Iterator[pl.DataFrame]:
+    def frames(self) -> Iterator[pl.DataFrame]:
         """Staged rows file by file, filtered to the articles that file stands for, duplicates dropped."""
         for file in self.files:
             keep = self.first_file.filter(pl.col("file") == file.name).select("article_id")
             if not keep.height:
                 continue
-            wanted = None if columns is None else sorted(set(columns) | set(self.row_key))
-            frame = pl.read_parquet(file, columns=wanted).join(keep, on="article_id", how="semi", maintain_order="left")
+            frame = pl.read_parquet(file).join(keep, on="article_id", how="semi", maintain_order="left")
             frame = frame.unique(list(self.row_key), keep="first", maintain_order=True)
-            yield self.fix(frame) if self.fix is not None and columns is None else frame
-
-    def partitions(self) -> set[str]:
-        """Partition values the incoming rows fall in."""
-        key = PARTITION_KEYS[self.dataset]
-        return {_partition_text(v) for frame in self.frames([key, "article_id"]) for v in frame[key].unique().to_list()}
+            yield self.fix(frame) if self.fix is not None else frame
 
 
 def _first_staged_files(staging: RunStaging, live: pl.DataFrame) -> pl.DataFrame:
@@ -399,11 +425,24 @@ def _first_staged_files(staging: RunStaging, live: pl.DataFrame) -> pl.DataFrame
     return ids.unique("article_id", keep="first", maintain_order=True).join(live, on="article_id", how="semi")
 
 
+def _kept_rows(dataset: str, files: Sequence[Path], dropped: pl.Series, fix: Callable[[pl.DataFrame], pl.DataFrame] | None) -> Iterator[pa.Table]:
+    """A committed partition's rows that stay, in slices, in the dataset's file schema."""
+    for file in files:
+        for rows in _iter_file(dataset, file):
+            kept = rows.filter(~pl.col("article_id").is_in(dropped.implode()))
+            if kept.height:
+                yield arrow_table(fix(kept) if fix is not None else kept, dataset, with_partition=False)
+
+
 def _rewrite_dataset(
-    dataset: str, old_version: Path | None, new_version: Path, run_id: str,
+    dataset: str, old_version: Path | None, new_version: Path, run_id: str, scratch: Path,
     drop_ids: set[str], incoming: _Incoming, fix: Callable[[pl.DataFrame], pl.DataFrame] | None = None, fix_ids: set[str] = frozenset(),
 ) -> None:
-    """Next version of an article dataset: untouched partitions linked, touched ones rewritten, streaming."""
+    """Next version of an article dataset: untouched partitions linked, touched ones rewritten one at a time.
+
+    The incoming rows are first spilled into a scratch file per partition; then each touched partition's file is
+    written from its kept rows and its scratch file alone, so memory holds one row group, not the run.
+    """
     target = new_version / dataset
     target.mkdir(parents=True, exist_ok=True)
     by_partition: dict[str, list[Path]] = {}
@@ -411,20 +450,19 @@ def _rewrite_dataset(
         by_partition.setdefault(file.parent.name.split("=", 1)[1], []).append(file)
     touched_ids = pl.Series(sorted(drop_ids | fix_ids), dtype=pl.Utf8)
     dropped = pl.Series(sorted(drop_ids), dtype=pl.Utf8)
-    arriving = incoming.partitions()
-    with _PartitionWriters(dataset, target, run_id) as writers:
-        for value in sorted(by_partition):
-            files = by_partition[value]
+    with _PartitionSpill(dataset, scratch / dataset) as spill:
+        for frame in incoming.frames():
+            spill.add(frame)
+        arriving = set(spill.close())
+        for value in sorted(by_partition.keys() | arriving):
+            files = by_partition.get(value, [])
             if value not in arriving and not _read_files(dataset, files, ["article_id"])["article_id"].is_in(touched_ids.implode()).any():
                 for file in files:
                     _link_or_copy(file, target / file.parent.name / file.name)
                 continue
-            for file in files:
-                for rows in _iter_file(dataset, file):
-                    kept = rows.filter(~pl.col("article_id").is_in(dropped.implode()))
-                    writers.add(fix(kept) if fix is not None and kept.height else kept)
-        for frame in incoming.frames():
-            writers.add(frame)
+            new_rows = spill.read(value) if value in arriving else iter(())
+            if _write_file(chain(_kept_rows(dataset, files, dropped, fix), new_rows), dataset, _partition_file(target, dataset, value, run_id)):
+                fault_point("write-partition")
 
 
 def entity_usage(mention_parts: Iterable[pl.DataFrame | pl.LazyFrame], articles: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
@@ -467,10 +505,10 @@ def next_manifest(old: pl.DataFrame, outcomes: Iterable[FileOutcome], deleted: I
     deleted = list(deleted)
     untouched = old.filter(~pl.col("source_file").is_in(processed + deleted))
     kept = old.filter(pl.col("source_file").is_in(deleted)).with_columns(status=pl.lit("deleted_kept")) if keep_deleted else old.clear()
-    fresh = pl.DataFrame(
-        [{**o.__dict__, "article_ids": list(o.article_ids), "run_id": run_id, "pipeline_version": version} for o in outcomes],
-        schema=polars_schema(DATASETS["manifest"]),
-    )
+    columns = {name: [getattr(o, name) for o in outcomes] for name in FileOutcome.__dataclass_fields__}
+    columns |= {"run_id": [run_id] * len(outcomes), "pipeline_version": [version] * len(outcomes)}
+    # Built through Arrow: polars makes a list column from Python tuples slowly, with a transient copy many times its size.
+    fresh = pl.from_arrow(pa.table(columns, schema=arrow_schema("manifest")))
     return pl.concat([untouched, kept, fresh]).sort("source_file")
 
 
@@ -536,12 +574,15 @@ def commit(
         return joined.with_columns(source_files=pl.col("sources"), source_file=pl.col("sources").list.first()).drop("sources")
 
     staged_articles = _Incoming("articles", tuple(staging.staged_files("articles")), first_file, ("article_id",), with_sources)
+    scratch = staging.path / "scratch"
     rewrites = [
-        partial(_rewrite_dataset, "articles", old, new, staging.run_id, drop_ids, staged_articles, with_sources, moved),
-        *(partial(_rewrite_dataset, dataset, old, new, staging.run_id, drop_ids, _Incoming(dataset, tuple(staging.staged_files(dataset)), first_file, row_key))
+        partial(_rewrite_dataset, "articles", old, new, staging.run_id, scratch, drop_ids, staged_articles, with_sources, moved),
+        *(partial(_rewrite_dataset, dataset, old, new, staging.run_id, scratch, drop_ids,
+                  _Incoming(dataset, tuple(staging.staged_files(dataset)), first_file, row_key))
           for dataset, row_key in (("mentions", ("article_id", "start", "end", "entity_id")), ("events", ("event_id",)))),
     ]
-    # The three datasets are independent; Parquet encoding and compression release the GIL, so they overlap.
+    # The three datasets are independent; Parquet encoding and compression release the GIL, so they overlap. Each holds
+    # one staged batch or one row group at a time, so running them together costs a fixed amount of memory, not the run.
     with ThreadPoolExecutor(len(rewrites)) as pool:
         for done in [pool.submit(rewrite) for rewrite in rewrites]:
             done.result()
@@ -555,13 +596,13 @@ def commit(
                          _scan(new, "articles", ["article_id", "published_date"]))
     old_catalog = _read_files("entities", _dataset_files(old, "entities"), catalog.columns)
     entities = entities_table(pl.concat([old_catalog, catalog], how="vertical_relaxed"), usage, staging.run_id, version)
-    _write_dataset([entities], "entities", new / "entities", staging.run_id)
+    _write_dataset([entities], "entities", new / "entities", staging.run_id, scratch)
     fault_point("version-dataset")
 
     for file in _dataset_files(old, "quarantine"):
         _link_or_copy(file, new / "quarantine" / file.parent.name / file.name)
-    _write_dataset((pl.read_parquet(f) for f in staging.staged_files("quarantine")), "quarantine", new / "quarantine", staging.run_id)
-    _write_dataset([manifest], "manifest", new / "manifest", staging.run_id)
+    _write_dataset((pl.read_parquet(f) for f in staging.staged_files("quarantine")), "quarantine", new / "quarantine", staging.run_id, scratch)
+    _write_dataset([manifest], "manifest", new / "manifest", staging.run_id, scratch)
     fault_point("version-dataset")
 
     _fsync_tree(new)

@@ -56,3 +56,13 @@ def test_plan_compares_size_mtime_then_content(tmp_path):
     assert plan_run(list(found.values()), manifest.filter(pl.col("source_file") != "new.txt").vstack(
         _manifest([_row("new.txt", content_hash(found["new.txt"]), found["new.txt"].size, found["new.txt"].mtime_ns)])
     )).new == []
+
+
+def test_a_folders_own_files_come_before_its_subfolders_and_hidden_or_linked_folders_are_skipped(tmp_path):
+    for name in ("z.txt", "b/y.txt", "b/c/x.txt", "a/w.txt", ".cache/v.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    os.symlink(tmp_path / "b", tmp_path / "linked")
+    found = discover_source_files(tmp_path)
+    assert [f.relpath for f in found] == ["z.txt", "a/w.txt", "b/y.txt", "b/c/x.txt"]
+    assert all(f.size == 1 and f.rejection is None for f in found)

@@ -138,9 +138,28 @@ def test_entity_usage_adds_up_partitions_into_article_counts_and_date_ranges():
 def test_whole_texts_carry_no_statistics_but_ids_and_dates_do(tmp_path):
     from tasks.warehouse import _write_dataset
 
-    _write_dataset([pl.DataFrame([_article("art_00000000000000a1")])], "articles", tmp_path / "articles", "20260101T000000Z-abcdef")
+    _write_dataset([pl.DataFrame([_article("art_00000000000000a1")])], "articles", tmp_path / "articles", "20260101T000000Z-abcdef", tmp_path / "scratch")
     (file,) = (tmp_path / "articles").rglob("*.parquet")
     row_group = pq.ParquetFile(file).metadata.row_group(0)
     columns = {row_group.column(i).path_in_schema: row_group.column(i) for i in range(row_group.num_columns)}
     assert not columns["text"].is_stats_set  # min/max of whole articles would only bloat the footer
     assert columns["article_id"].is_stats_set and columns["published_date"].is_stats_set
+
+
+def test_a_month_staged_by_many_batches_is_written_as_one_row_group_and_later_runs_append_in_order(tmp_path):
+    recover(tmp_path)
+    staging = RunStaging(tmp_path, new_run_id())
+    files = {"a.txt": A, "b.txt": B, "c.txt": C}
+    for label, (name, article) in enumerate(files.items()):
+        row = {**_article(article, published=JAN), "source_file": name, "source_files": [name]}
+        staging.stage_batch(f"{label:06d}", {"articles": pl.DataFrame([row]), "mentions": pl.DataFrame([_mention(article) | {"published_month": "2026-01"}])})
+    outcomes = [FileOutcome(name, "0" * 64, 1, 1, (a,), "ingested") for name, a in files.items()]
+    commit(tmp_path, staging, outcomes, [], CATALOG, "0.1.0")
+    january = next((tmp_path / "articles").glob("published_month=2026-01/*.parquet"))
+    assert pq.ParquetFile(january).metadata.num_row_groups == 1, "three batches, one month: one row group, not one per batch"
+    assert pl.read_parquet(january)["article_id"].to_list() == [A, B, C]
+    later = "art_" + "d" * 16
+    _run(tmp_path, {"d.txt": (later, JAN)})
+    january = next((tmp_path / "articles").glob("published_month=2026-01/*.parquet"))
+    assert pl.read_parquet(january)["article_id"].to_list() == [A, B, C, later], "committed rows first, then the new run's"
+    assert sorted(read_dataset(tmp_path, "mentions")["article_id"]) == [A, B, C, later]
