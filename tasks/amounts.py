@@ -52,6 +52,9 @@ class _AmountPatterns:
 
     keywords: ahocorasick.Automaton | None
     scanner: re.Pattern[str]
+    # The scanner without the parts that start with a word (a currency before the number, a number word): where no
+    # keyword starts, only digits can, and trying only them finds the same match.
+    number_scanner: re.Pattern[str]
     scale_word: re.Pattern[str]
     scales: dict[str, Decimal]
     currencies_before: dict[str, str]
@@ -74,13 +77,15 @@ def _amount_patterns(lexicon: AmountLexicon) -> _AmountPatterns:
     words = literal_alternation([word for word, _ in lexicon.number_words]) or r"(?!)"
     # 1,200 and 1,20,000 (Indian grouping) or plain digits, with an optional decimal part.
     digits = r"(?:\d{1,3}(?:,\d{2,3})+|\d+)(?:\.\d+)?(?!\d)(?![.,]\d)"
-    scanner = re.compile(
-        rf"(?<!\w)(?<!{LETTER})(?<!\d[.,])"
-        rf"(?:(?P<before>{before}){WORD_END}{SPACE}*)?"
-        rf"(?:(?P<digits>{digits})|{WORD_START}(?P<word>{words}){WORD_END})"
+    start = rf"(?<!\w)(?<!{LETTER})(?<!\d[.,])"
+    tail = (
         rf"(?P<scales>(?:{SPACE}*-?{SPACE}*(?:{scales}){WORD_END})(?:{SPACE}+(?:{scales}){WORD_END})*)?"
         rf"(?:{SPACE}*(?P<after>{after}){WORD_END})?"
-        rf"(?!{SPACE}*%)",
+        rf"(?!{SPACE}*%)"
+    )
+    scanner = re.compile(
+        rf"{start}(?:(?P<before>{before}){WORD_END}{SPACE}*)?"
+        rf"(?:(?P<digits>{digits})|{WORD_START}(?P<word>{words}){WORD_END}){tail}",
         re.IGNORECASE,
     )
     return _AmountPatterns(
@@ -88,6 +93,7 @@ def _amount_patterns(lexicon: AmountLexicon) -> _AmountPatterns:
             [c.word for c in lexicon.currencies if c.before] + [word for word, _ in lexicon.number_words]
         ),
         scanner=scanner,
+        number_scanner=re.compile(rf"{start}(?P<digits>{digits}){tail}", re.IGNORECASE),
         scale_word=re.compile(rf"{WORD_START}(?:{scales}){WORD_END}", re.IGNORECASE),
         scales={_word_key(word): multiplier for word, multiplier in lexicon.scales},
         currencies_before={_word_key(c.word): c.iso4217 for c in lexicon.currencies if c.before},
@@ -97,14 +103,14 @@ def _amount_patterns(lexicon: AmountLexicon) -> _AmountPatterns:
     )
 
 
-def _number_value(match: re.Match[str], patterns: _AmountPatterns) -> Decimal | None:
+def _number_value(groups: dict[str, str | None], patterns: _AmountPatterns) -> Decimal | None:
     """The number an amount starts with, from digits (ASCII or Devanagari) or a number word."""
-    if match.group("digits") is not None:
+    if groups["digits"] is not None:
         try:
-            return Decimal(match.group("digits").replace(",", ""))
+            return Decimal(groups["digits"].replace(",", ""))
         except InvalidOperation:
             return None
-    return patterns.number_words.get(_word_key(match.group("word")))
+    return patterns.number_words.get(_word_key(groups["word"]))  # no digits: the full scanner matched a number word
 
 
 def find_amounts(text: str, lexicon: AmountLexicon) -> list[AmountMention]:
@@ -113,13 +119,15 @@ def find_amounts(text: str, lexicon: AmountLexicon) -> list[AmountMention]:
     mentions: list[AmountMention] = []
     covered = 0
     # The scanner runs only where a digit, number word or currency sign starts.
-    for position in candidate_starts(text, patterns.keywords):
+    starts, words = candidate_starts(text, patterns.keywords)
+    for position in starts:
         if position < covered:
             continue
-        match = patterns.scanner.match(text, position)
+        match = (patterns.scanner if position in words else patterns.number_scanner).match(text, position)
         if match is None:
             continue
-        before, scale_text, after = match.group("before", "scales", "after")
+        groups = match.groupdict()  # of the scanner that matched: the number scanner has no 'before' nor 'word'
+        before, scale_text, after = groups.get("before"), groups["scales"], groups["after"]
         if before is None and scale_text is None and after is None:
             continue  # a bare number: a count, a year, a page
         scale_words = [_word_key(word) for word in patterns.scale_word.findall(scale_text or "")]
@@ -132,12 +140,12 @@ def find_amounts(text: str, lexicon: AmountLexicon) -> list[AmountMention]:
         )
         if (
             currency is None
-            and match.group("word") is not None
+            and groups.get("word") is not None
             and scale_words
             and all(word in patterns.ambiguous_scales for word in scale_words)
         ):
             continue  # "पांच अरब देशों": five Arab countries, not five billion
-        number = _number_value(match, patterns)
+        number = _number_value(groups, patterns)
         multipliers = [patterns.scales.get(word) for word in scale_words]
         if number is None or None in multipliers:
             continue

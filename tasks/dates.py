@@ -81,6 +81,10 @@ class _DatePatterns:
 
     keywords: ahocorasick.Automaton | None
     scanner: re.Pattern[str]
+    # The scanner's alternatives that start with a number, and those that start with a word: where only one kind can
+    # start, trying only that kind finds the same match (the regex engine tries every alternative in turn).
+    number_scanner: re.Pattern[str]
+    word_scanner: re.Pattern[str]
     amount_after: re.Pattern[str]
     amount_before: re.Pattern[str]
     months: dict[str, MonthName]
@@ -112,12 +116,10 @@ def _digit_run_starts(text: str) -> tuple[int, ...]:
     return tuple(match.start() for match in DIGIT_RUN_START.finditer(text))
 
 
-def candidate_starts(text: str, keywords: ahocorasick.Automaton | None) -> list[int]:
-    """Offsets where a mention may start: each run of digits and each keyword hit, in order."""
-    starts = set(_digit_run_starts(text))
-    if keywords is not None:
-        starts.update(end - length + 1 for end, length in keywords.iter(text))
-    return sorted(starts)
+def candidate_starts(text: str, keywords: ahocorasick.Automaton | None) -> tuple[list[int], set[int]]:
+    """Offsets where a mention may start (each run of digits and each keyword hit) in order, and those of the keywords."""
+    words = set() if keywords is None else {end - length + 1 for end, length in keywords.iter(text)}
+    return sorted(words.union(_digit_run_starts(text))), words
 
 
 def _phrase_key(phrase: str) -> str:
@@ -136,36 +138,36 @@ def _date_patterns(lexicon: DateLexicon) -> _DatePatterns:
     day = r"\d{1,2}(?:st|nd|rd|th)?"
     year = r"\d{4}"
     month = rf"{WORD_START}(?:{months}){WORD_END}"
-    scanner = re.compile(
-        "|".join(
-            [
-                # 2025-11-07, 2025/11/07
-                rf"{NUMBER_START}(?P<iso_y>{year})(?P<iso_sep>[-/.])(?P<iso_m>\d{{1,2}})(?P=iso_sep)"
-                rf"(?P<iso_d>\d{{1,2}}){NUMBER_END}",
-                # 07-11-2025, 07/11/2025, 7.11.2025: day first, the Indian convention
-                rf"{NUMBER_START}(?P<dmy_d>\d{{1,2}})(?P<dmy_sep>[-/.])(?P<dmy_m>\d{{1,2}})(?P=dmy_sep)"
-                rf"(?P<dmy_y>{year}){NUMBER_END}",
-                # 7 नवंबर 2025, 4 फरवरी, 1 February 2026, 04-Feb-2026
-                rf"{NUMBER_START}(?P<dm_d>{day}){SPACE}*[-/]?{SPACE}*(?P<dm_mon>{month})\.?"
-                rf"(?:{SPACE}*[-/,]?{SPACE}*(?P<dm_y>{year}){NUMBER_END})?",
-                # February 1, 2026, Feb 4, फरवरी 4
-                rf"(?P<md_mon>{month})\.?{SPACE}+(?P<md_d>{day}){NUMBER_END}{WORD_END}"
-                rf"(?:{SPACE}*,?{SPACE}*(?P<md_y>{year}){NUMBER_END})?",
-                # नवंबर 2025, November, 2025
-                rf"(?P<my_mon>{month})\.?{SPACE}*,?{SPACE}*(?P<my_y>{year}){NUMBER_END}",
-                rf"(?P<mon>{month})",
-                rf"{WORD_START}(?P<rel>(?i:{relative})){WORD_END}",
-                rf"{NUMBER_START}(?P<year>{year}){NUMBER_END}(?![A-Za-z%])",
-            ]
-        )
-    )
+    alternatives = [
+        # 2025-11-07, 2025/11/07
+        rf"{NUMBER_START}(?P<iso_y>{year})(?P<iso_sep>[-/.])(?P<iso_m>\d{{1,2}})(?P=iso_sep)"
+        rf"(?P<iso_d>\d{{1,2}}){NUMBER_END}",
+        # 07-11-2025, 07/11/2025, 7.11.2025: day first, the Indian convention
+        rf"{NUMBER_START}(?P<dmy_d>\d{{1,2}})(?P<dmy_sep>[-/.])(?P<dmy_m>\d{{1,2}})(?P=dmy_sep)"
+        rf"(?P<dmy_y>{year}){NUMBER_END}",
+        # 7 नवंबर 2025, 4 फरवरी, 1 February 2026, 04-Feb-2026
+        rf"{NUMBER_START}(?P<dm_d>{day}){SPACE}*[-/]?{SPACE}*(?P<dm_mon>{month})\.?"
+        rf"(?:{SPACE}*[-/,]?{SPACE}*(?P<dm_y>{year}){NUMBER_END})?",
+        # February 1, 2026, Feb 4, फरवरी 4
+        rf"(?P<md_mon>{month})\.?{SPACE}+(?P<md_d>{day}){NUMBER_END}{WORD_END}"
+        rf"(?:{SPACE}*,?{SPACE}*(?P<md_y>{year}){NUMBER_END})?",
+        # नवंबर 2025, November, 2025
+        rf"(?P<my_mon>{month})\.?{SPACE}*,?{SPACE}*(?P<my_y>{year}){NUMBER_END}",
+        rf"(?P<mon>{month})",
+        rf"{WORD_START}(?P<rel>(?i:{relative})){WORD_END}",
+        rf"{NUMBER_START}(?P<year>{year}){NUMBER_END}(?![A-Za-z%])",
+    ]
+    number_led = [alternatives[i] for i in (0, 1, 2, 7)]
+    word_led = [alternatives[i] for i in (3, 4, 5, 6)]
     amount_after = re.compile(rf"{SPACE}*(?:{after}){WORD_END}")
     amount_before = re.compile(rf"{WORD_START}(?:{before}){SPACE}*\Z")
     return _DatePatterns(
         keywords=keyword_automaton(
             [month.name for month in lexicon.months] + [phrase.phrase for phrase in lexicon.relative_phrases]
         ),
-        scanner=scanner,
+        scanner=re.compile("|".join(alternatives)),
+        number_scanner=re.compile("|".join(number_led)),
+        word_scanner=re.compile("|".join(word_led)),
         amount_after=amount_after,
         amount_before=amount_before,
         months={month.name: month for month in lexicon.months},
@@ -238,10 +240,10 @@ def _resolve_match(
     match: re.Match[str], text: str, reference: datetime.date | None, patterns: _DatePatterns
 ) -> tuple[int, int, datetime.date, str, bool] | None:
     """(start, end, value, precision, relative) for one scanner match, or None when it is no date."""
-    groups = match.groupdict()
+    groups = match.groupdict()  # the groups of the scanner that matched: of all, or of one kind of alternative
     start, end = match.span()
-    if groups["iso_y"] is not None or groups["dmy_y"] is not None:
-        prefix = "iso" if groups["iso_y"] is not None else "dmy"
+    if groups.get("iso_y") is not None or groups.get("dmy_y") is not None:
+        prefix = "iso" if groups.get("iso_y") is not None else "dmy"
         year, month, day = (_digits(groups[f"{prefix}_{part}"]) for part in ("y", "m", "d"))
         value = _safe_date(year, month, day)
         return (start, end, value, "day", False) if value else None
@@ -265,13 +267,13 @@ def _resolve_match(
             return None
         value = _closest_day(month, day, reference)
         return (start, end, value, "day", True) if value else None
-    if groups["mon"] is not None:
+    if groups.get("mon") is not None:
         entry = patterns.months[groups["mon"]]
         if not entry.standalone or reference is None:
             return None
         value = _closest_month(entry.month, reference)
         return (start, end, value, "month", True) if value else None
-    if groups["rel"] is not None:
+    if groups.get("rel") is not None:
         if reference is None:
             return None
         phrase = patterns.relative.get(_phrase_key(groups["rel"]))
@@ -289,10 +291,16 @@ def find_dates(text: str, reference: datetime.date | None, lexicon: DateLexicon)
     mentions: list[DateMention] = []
     covered = 0
     # The scanner runs only where a digit or keyword starts: most of a Hindi article is neither.
-    for position in candidate_starts(text, patterns.keywords):
+    starts, words = candidate_starts(text, patterns.keywords)
+    for position in starts:
         if position < covered:
             continue
-        match = patterns.scanner.match(text, position)
+        # Alternatives that start with a number need a digit here, those that start with a word need a keyword.
+        if position not in words:
+            scanner = patterns.number_scanner
+        else:
+            scanner = patterns.scanner if text[position].isdecimal() else patterns.word_scanner
+        match = scanner.match(text, position)
         resolved = _resolve_match(match, text, reference, patterns) if match else None
         if resolved is None:
             continue

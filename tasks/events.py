@@ -57,7 +57,7 @@ class EventLexicon:
     triggers: re.Pattern[str]            # group r<N> matched -> rules[N]
     postpositions: tuple[tuple[str, str], ...]  # (word, role), longest first
     coordinators: tuple[str, ...]
-    clause_boundaries: re.Pattern[str]
+    clause_boundaries: re.Pattern[str]  # matches that start inside a word are set aside by _whole_word_spans
     pronoun_agents: re.Pattern[str]
     pronoun_words: tuple[str, ...]
     negations: frozenset[str]
@@ -74,7 +74,7 @@ class EventLexicon:
     representatives_by_first: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class EventRecord:
     """An event found in an article (offsets into the cleaned text)."""
 
@@ -106,6 +106,12 @@ class EventRecord:
 def _whole_words(alternatives: Iterable[str]) -> str:
     body = "|".join(sorted(alternatives, key=len, reverse=True))
     return rf"(?<!{_DEVANAGARI_OR_WORD})(?:{body})(?!{_DEVANAGARI_OR_WORD})"
+
+
+def _words_that_end_words(alternatives: Iterable[str]) -> str:
+    """Like _whole_words without the check before the word (see _whole_word_spans)."""
+    body = "|".join(sorted(alternatives, key=len, reverse=True))
+    return rf"(?:{body})(?!{_DEVANAGARI_OR_WORD})"
 
 
 def _literal_prefixes(items: list) -> set[str] | None:
@@ -185,7 +191,7 @@ def build_event_lexicon(rows: Iterable[dict[str, str]], words: FunctionWords, fo
         triggers=re.compile(triggers),
         postpositions=tuple(words.postpositions.items()),
         coordinators=words["coordinator"],
-        clause_boundaries=re.compile(_whole_words(re.escape(w) for w in words["clause_boundary"])),
+        clause_boundaries=re.compile(_words_that_end_words(re.escape(w) for w in words["clause_boundary"])),
         pronoun_agents=re.compile(_whole_words(re.escape(w) for w in words["pronoun_agent"])),
         pronoun_words=words["pronoun_agent"],
         negations=frozenset(words["negation"]),
@@ -214,17 +220,30 @@ class _Argument:
     entity_type: str
 
 
-def _argument(mention: MentionRecord) -> _Argument:
-    return _Argument(mention, "nominative", mention.start, mention.end, mention.entity_id, mention.entity_type)
-
-
-_AGENT, _BETWEEN, _NOMINATIVE = frozenset({"agent"}), frozenset({"between"}), frozenset({"nominative"})
-_RECIPIENT_MARKERS, _LOCATION = frozenset({"patient", "partner", "target"}), frozenset({"location"})
+_AGENT = frozenset({"agent"})
+# The markers whose participants an event reads, by the part they play; three markers name recipients.
+_PARTS_BY_MARKER = {"agent": "agent", "between": "between", "nominative": "nominative",
+                    "patient": "recipient", "partner": "recipient", "target": "recipient"}
+_NO_IDS: dict[str, None] = {}
 
 
 def _ids(args: Iterable[_Argument], markers: frozenset[str]) -> list[str]:
     """Entity ids of the arguments with one of the markers, first mention order, each once."""
     return list(dict.fromkeys([a.entity_id for a in args if a.marker in markers]))
+
+
+def _ids_by_part(participants: Iterable[_Argument]) -> dict[str, dict[str, None]]:
+    """Entity ids of the participants by the part their marker gives them, first mention order, each once."""
+    # One pass instead of one per part: a trigger reads up to four parts of the same few arguments.
+    by_part: dict[str, dict[str, None]] = {}
+    for arg in participants:
+        part = _PARTS_BY_MARKER.get(arg.marker)
+        if part is not None:
+            ids = by_part.get(part)
+            if ids is None:
+                ids = by_part[part] = {}
+            ids[arg.entity_id] = None
+    return by_part
 
 
 def _word_at(text: str, words_by_first: Mapping[str, tuple[str, ...]]) -> str | None:
@@ -278,7 +297,11 @@ def _marker_of(gap: str, mention: MentionRecord, lexicon: EventLexicon) -> str:
 
 def _arguments(text: str, sentence: Sentence, mentions: Sequence[MentionRecord], lexicon: EventLexicon) -> list[_Argument]:
     """Mentions of a sentence with the role marker that follows each; list members take the marker of the last."""
-    args = [_argument(m) for m in mentions if m.method != "gloss" and m.entity_type != "COMMODITY" and not _in_parentheses(text, m)]
+    # Most sentences hold no '(': then only a mention that opens the sentence can stand right after one.
+    bracketed = text.find("(", sentence.start, sentence.end) != -1
+    args = [_Argument(m, "nominative", m.start, m.end, m.entity_id, m.entity_type)
+            for m in mentions if m.method != "gloss" and m.entity_type != "COMMODITY"
+            and not ((bracketed or m.start == sentence.start) and _in_parentheses(text, m))]
     for index, arg in enumerate(args):
         gap_end = args[index + 1].start if index + 1 < len(args) else sentence.end
         arg.marker = _marker_of(text[arg.end:gap_end], arg.mention, lexicon)
@@ -300,6 +323,7 @@ def _in_parentheses(text: str, mention: MentionRecord) -> bool:
 
 _CLOSING_PARENTHESIS = re.compile(r"\s*\)")
 _TOKEN = re.compile(rf"{_DEVANAGARI_OR_WORD}+")
+_WORD_CHARACTER = re.compile(_DEVANAGARI_OR_WORD)
 
 
 @dataclass
@@ -313,7 +337,7 @@ class _ArticleContext:
     amounts: Sequence[AmountMention]
     mentions: Sequence[MentionRecord]
     lexicon: EventLexicon
-    entities: Mapping[str, GazetteerEntity]   # listed entities and those the article's cues discovered
+    gazetteer: Gazetteer
     unquoted_dates: list[DateMention]         # dates outside quoted sentences, in text order
     commodities: dict[int, list[str]]         # sentence index -> commodity ids mentioned in it, first mention order
     # Dates and amounts come in text order without overlaps (as find_dates and find_amounts give them): looked up by bisection.
@@ -323,6 +347,15 @@ class _ArticleContext:
     # Filled on first use: most sentences hold no trigger, so their arguments and boundaries are never needed.
     args_by_sentence: dict[int, list[_Argument]] = field(default_factory=dict)
     boundaries_by_sentence: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    # Listed entities and those the article's cues discovered; only places and CONSULT modes need them.
+    entities: Mapping[str, GazetteerEntity] | None = None
+
+
+def _entities(ctx: _ArticleContext) -> Mapping[str, GazetteerEntity]:
+    """The entities of the article, looked up once."""
+    if ctx.entities is None:
+        ctx.entities = entity_lookup(ctx.gazetteer, ctx.mentions)
+    return ctx.entities
 
 
 def _sentence_arguments(ctx: _ArticleContext, sentence: Sentence) -> list[_Argument]:
@@ -338,12 +371,31 @@ def _folded_span(form: MatchingForm, start: int, end: int) -> tuple[int, int]:
     return bisect.bisect_left(form.to_source, start), bisect.bisect_left(form.to_source, end)
 
 
+def _whole_word_spans(pattern: re.Pattern[str], text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the pattern's matches in text[start:end] that do not start inside a word: what finditer of the
+    pattern with _whole_words' lookbehind in front would give.
+
+    The pattern checks the word's end itself. Its start is checked here: a pattern that begins with a lookbehind
+    cannot use the regex engine's quick scan for first characters, and runs twice as slowly over Hindi text.
+    """
+    spans = []
+    match = pattern.search(text, start, end)
+    while match is not None:
+        m_start = match.start()
+        if m_start and _WORD_CHARACTER.match(text, m_start - 1):
+            match = pattern.search(text, m_start + 1, end)  # inside a word: a whole word may still start further on
+        else:
+            spans.append(match.span())
+            match = pattern.search(text, match.end(), end)
+    return spans
+
+
 def _clause(ctx: _ArticleContext, sentence: Sentence, trigger_start: int, trigger_end: int) -> tuple[int, int]:
     """The clause around a trigger: between the nearest clause boundaries ('जबकि', 'कि', 'के बाद'...) in its sentence."""
     start, end = sentence.start, sentence.end
     boundaries = ctx.boundaries_by_sentence.get(sentence.index)
     if boundaries is None:
-        boundaries = [match.span() for match in ctx.lexicon.clause_boundaries.finditer(ctx.text, sentence.start, sentence.end)]
+        boundaries = _whole_word_spans(ctx.lexicon.clause_boundaries, ctx.text, sentence.start, sentence.end)
         ctx.boundaries_by_sentence[sentence.index] = boundaries
     for b_start, b_end in boundaries:
         if b_end <= trigger_start:
@@ -397,44 +449,37 @@ def _stated_event_date(ctx: _ArticleContext, sentence: Sentence, trigger_start: 
     return ctx.published.replace(day=1), "month"
 
 
-def _event_from_trigger(ctx: _ArticleContext, sentence: Sentence, rule: TriggerRule, t_start: int, t_end: int, article_id: str) -> EventRecord | None:
-    lexicon, entities = ctx.lexicon, ctx.entities
-    c_start, c_end = _clause(ctx, sentence, t_start, t_end)
-    if rule.requires:
-        fc_start, fc_end = _folded_span(ctx.form, c_start, c_end)
-        if not rule.requires.search(ctx.form.text, fc_start, fc_end):
-            return None
-    args = _sentence_arguments(ctx, sentence)
-    region = [a for a in args if c_start <= a.start and a.end <= t_start]
+def _participants(ctx: _ArticleContext, sentence: Sentence, rule: TriggerRule, region: list[_Argument], c_start: int,
+                  t_start: int) -> tuple[list[str], list[str], str | None, list[str]]:
+    """Actors, recipients, place and objects of a trigger, read off the markers of the arguments before it in its clause."""
     participants = [a for a in region if a.entity_type in ARGUMENT_TYPES]
-
-    agents = _ids(participants, _AGENT)
+    by_part = _ids_by_part(participants)
+    agents = list(by_part.get("agent", _NO_IDS))
     if not agents:
         # Most clauses hold none of the pronouns: looking for them as plain strings first is much faster.
-        maybe = any(ctx.text.find(word, c_start, t_start) != -1 for word in lexicon.pronoun_words)
-        pronoun = lexicon.pronoun_agents.search(ctx.text, c_start, t_start) if maybe else None
+        maybe = any(ctx.text.find(word, c_start, t_start) != -1 for word in ctx.lexicon.pronoun_words)
+        pronoun = ctx.lexicon.pronoun_agents.search(ctx.text, c_start, t_start) if maybe else None
         if pronoun:
             agents = _resolve_pronoun(ctx, pronoun.start(), sentence.index)
-    actors = agents + [i for i in _ids(participants, _BETWEEN) if i not in agents] or _ids(participants, _NOMINATIVE)
+    actors = agents + [i for i in by_part.get("between", _NO_IDS) if i not in agents] or list(by_part.get("nominative", _NO_IDS))
     if not actors and c_start > sentence.start:
         # A complement clause ('X ने कहा कि ...') inherits the agent of the clause before it.
-        actors = _ids([a for a in args if a.end <= c_start and a.entity_type in ARGUMENT_TYPES], _AGENT)
-    recipients = [i for i in _ids(participants, _RECIPIENT_MARKERS) if i not in actors]
+        actors = _ids([a for a in _sentence_arguments(ctx, sentence) if a.end <= c_start and a.entity_type in ARGUMENT_TYPES], _AGENT)
+    recipients = [i for i in by_part.get("recipient", _NO_IDS) if i not in actors]
     if rule.object_marker:
         # 'X ने Y की निंदा की': the object stands in the genitive after the agent, right before the trigger noun.
         after_agent = max((a.end for a in region if a.marker == "agent"), default=c_start)
         objects_marked = [a for a in participants if a.marker == rule.object_marker and a.start >= after_agent]
         recipients += [i for i in dict.fromkeys(a.entity_id for a in objects_marked) if i not in actors and i not in recipients]
-    place_args = [a for a in region if a.marker == "location" and a.entity_type in ("LOCATION", "COUNTRY")]
-    if not place_args:
-        place_args = [a for a in args if a.marker == "location" and a.entity_type == "LOCATION"]
-    location_id = next((a.entity_id for a in place_args if a.entity_type == "LOCATION"), None)
-    location_id = location_id or (place_args[0].entity_id if place_args else None)
-    objects = _ids([a for a in region if a.entity_type == "ORGANIZATION"], _LOCATION)
+    located = [a for a in region if a.marker == "location"]
+    location_id = _place_id(located, ("LOCATION", "COUNTRY")) if located else None
+    if location_id is None:
+        location_id = _place_id(_sentence_arguments(ctx, sentence), ("LOCATION",))
+    objects = list(dict.fromkeys([a.entity_id for a in located if a.entity_type == "ORGANIZATION"]))
     actors = [i for i in actors if i != location_id]
     if not actors and rule.implicit_actor == "location_country" and location_id:
         # The state of the place, if the article names it: an event's participants are always entities of its article.
-        place = entities[location_id]
+        place = _entities(ctx)[location_id]
         country = entity_id_for("COUNTRY", place.iso3 or place.country_iso3 or "")
         named = any(m.entity_id == country for m in ctx.mentions)
         actors = [country] if named and country not in recipients else []
@@ -442,12 +487,46 @@ def _event_from_trigger(ctx: _ArticleContext, sentence: Sentence, rule: TriggerR
         hosts = actors
         guests = [a.entity_id for a in participants if a.marker not in ("location", "modifier") and a.entity_id not in hosts]
         actors, recipients = list(dict.fromkeys(guests)), hosts
+    return actors, recipients, location_id, objects
+
+
+def _place_id(args: Iterable[_Argument], types: tuple[str, ...]) -> str | None:
+    """The first place among the arguments marked as a location: a LOCATION if there is one, else one of the other types."""
+    fallback = None
+    for arg in args:
+        if arg.marker == "location" and arg.entity_type in types:
+            if arg.entity_type == "LOCATION":
+                return arg.entity_id
+            if fallback is None:
+                fallback = arg.entity_id
+    return fallback
+
+
+def _last_word(text: str, start: int, end: int) -> list[str]:
+    """The last word of text[start:end], as a list of at most one."""
+    # A clause runs long before its trigger: the few characters before the end hold the last word, unless they hold part of one word.
+    near = max(start, end - 24)
+    words = _TOKEN.findall(text, near, end)
+    if len(words) < 2 and near > start:
+        words = _TOKEN.findall(text, start, end)
+    return words[-1:]
+
+
+def _event_from_trigger(ctx: _ArticleContext, sentence: Sentence, rule: TriggerRule, t_start: int, t_end: int, article_id: str) -> EventRecord | None:
+    lexicon = ctx.lexicon
+    c_start, c_end = _clause(ctx, sentence, t_start, t_end)
+    if rule.requires:
+        fc_start, fc_end = _folded_span(ctx.form, c_start, c_end)
+        if not rule.requires.search(ctx.form.text, fc_start, fc_end):
+            return None
+    region = [a for a in _sentence_arguments(ctx, sentence) if c_start <= a.start and a.end <= t_start]
+    actors, recipients, location_id, objects = _participants(ctx, sentence, rule, region, c_start, t_start)
     if not actors and not recipients:
         return None
 
     after = _TOKEN.findall(ctx.text, t_end, c_end)[:4]
     trigger_tokens = _TOKEN.findall(ctx.text, t_start, t_end)
-    before = _TOKEN.findall(ctx.text, c_start, t_start)[-1:]
+    before = _last_word(ctx.text, c_start, t_start)
     negated = not rule.negation_in_pattern and not lexicon.negations.isdisjoint(trigger_tokens + after[:2] + before)
     future = any(t.endswith(lexicon.future_suffixes) for t in trigger_tokens + after[:2])
     past_perfect = not lexicon.past_perfect.isdisjoint(after)
@@ -459,6 +538,7 @@ def _event_from_trigger(ctx: _ArticleContext, sentence: Sentence, rule: TriggerR
     amount = ctx.amounts[first_amount] if first_amount < len(ctx.amounts) and ctx.amount_starts[first_amount] < c_end else None
     mode = rule.event_mode
     if event_type == "CONSULT" and mode is None and location_id:
+        entities = _entities(ctx)
         place = entities[location_id]
         place_country = place.iso3 or place.country_iso3
         countries = {entities[i].iso3 or entities[i].country_iso3 for i in actors + recipients}
@@ -505,7 +585,8 @@ def _trigger_matches(text: str, lexicon: EventLexicon) -> Iterator[tuple[int, in
             yield int(match.lastgroup[1:]), match.start(), match.end()
         return
     # (position, rule) in order: at each position the rules are tried in rule order until one matches.
-    candidates = sorted((end - length + 1, index) for end, (length, rules) in lexicon.trigger_starts.iter(text) for index in rules)
+    candidates = [(end - length + 1, index) for end, (length, rules) in lexicon.trigger_starts.iter(text) for index in rules]
+    candidates.sort()
     covered = 0
     for position, index in candidates:
         if position < covered:
@@ -516,13 +597,12 @@ def _trigger_matches(text: str, lexicon: EventLexicon) -> Iterator[tuple[int, in
             yield index, position, covered
 
 
-def _is_restatement(event: EventRecord, kept: Mapping[str, list[set[str]]]) -> bool:
+def _is_restatement(event_type: str, people: set[str], kept: Mapping[str, list[set[str]]]) -> bool:
     """News restates events (headline, body, question headings): same type and a subset of someone's participants.
 
     kept holds the participants of the events kept so far, by event type.
     """
-    people = set(event.actor_ids) | set(event.recipient_ids)
-    return any(people <= participants for participants in kept.get(event.event_type, ()))
+    return any(people <= participants for participants in kept.get(event_type, ()))
 
 
 def extract_events(
@@ -547,8 +627,7 @@ def extract_events(
     starts = [s.start for s in sentences]
     quoted = {s.index for s in sentences if s.in_quote}
     unquoted_dates = [d for d in dates if (bisect.bisect_right(starts, d.start) - 1) not in quoted]
-    ctx = _ArticleContext(text, form, published, sentences, by_sentence, dates, amounts, mentions, lexicon,
-                          entity_lookup(gazetteer, mentions), unquoted_dates,
+    ctx = _ArticleContext(text, form, published, sentences, by_sentence, dates, amounts, mentions, lexicon, gazetteer, unquoted_dates,
                           {index: list(ids) for index, ids in commodities.items()},
                           [d.start for d in dates], [d.end for d in unquoted_dates], [a.start for a in amounts])
     events: list[EventRecord] = []
@@ -560,7 +639,10 @@ def extract_events(
         if sentence.in_quote:
             continue
         event = _event_from_trigger(ctx, sentence, rule, t_start, t_end, article_id)
-        if event is not None and not _is_restatement(event, kept):
+        if event is None:
+            continue
+        people = set(event.actor_ids).union(event.recipient_ids)
+        if not _is_restatement(event.event_type, people, kept):
             events.append(event)
-            kept.setdefault(event.event_type, []).append(set(event.actor_ids) | set(event.recipient_ids))
+            kept.setdefault(event.event_type, []).append(people)
     return events
