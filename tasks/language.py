@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from functools import lru_cache
+from itertools import islice
 
-# Share of letters that must be in one script for the text to count as that script.
+# Share of letters that must be in one script for the text to count as that script (above one half).
 DOMINANT_SHARE = 0.6
 # Marathi or Nepali must out-count Hindi by this many marker words before the text is called Marathi or Nepali.
 MIN_MARKER_LEAD = 3
 _WORD = re.compile(r"[\u0900-\u0963\u0966-\u097F]+")
+# Unicode blocks holding every letter named LATIN or DEVANAGARI (tests/tasks/test_language.py checks all of Unicode).
+_SCRIPT_BLOCKS = {
+    "LATIN": (
+        (0x0000, 0x02AF), (0x1D00, 0x1DBF), (0x1E00, 0x1EFF), (0x2070, 0x209F), (0x2150, 0x218F), (0x2C60, 0x2C7F),
+        (0xA720, 0xA7FF), (0xAB30, 0xAB6F), (0xFB00, 0xFB4F), (0x10780, 0x107BF), (0x1DF00, 0x1DFFF),
+    ),
+    "DEVANAGARI": ((0x0900, 0x097F), (0xA8E0, 0xA8FF), (0x11B00, 0x11B5F)),
+}
 
 
 @lru_cache(maxsize=65536)
@@ -24,16 +34,29 @@ def _script(char: str) -> str | None:
     return "DEVANAGARI" if name.startswith("DEVANAGARI") else "LATIN" if name.startswith("LATIN") else None
 
 
+def _letter_pattern(script: str) -> re.Pattern[str]:
+    """A regex matching one letter of the script: a character class, so counting runs in C, not char by char in Python."""
+    ranges: list[list[int]] = []
+    for first, last in _SCRIPT_BLOCKS[script]:
+        for cp in range(first, last + 1):
+            if _script(chr(cp)) != script:
+                continue
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+    # Ranges, not a list of characters: the regex engine tests a few ranges per character much faster.
+    return re.compile("[" + "".join(f"{re.escape(chr(first))}-{re.escape(chr(last))}" for first, last in ranges) + "]")
+
+
+_LATIN_LETTER = _letter_pattern("LATIN")
+_DEVANAGARI_LETTER = _letter_pattern("DEVANAGARI")
+
+
 def detect_language(text: str, markers: Mapping[str, str]) -> str:
     """'hi', 'mr' or 'ne' for Devanagari-dominant text (by marker words), 'en' for Latin-dominant text, else 'und'."""
-    devanagari = latin = 0
-    # Counting distinct characters first: an article has a few hundred, and each is looked up once.
-    for char, count in Counter(text).items():
-        script = _script(char)
-        if script == "DEVANAGARI":
-            devanagari += count
-        elif script == "LATIN":
-            latin += count
+    latin = len(_LATIN_LETTER.findall(text))  # ASCII letters are shared one-letter strings: the list costs little
+    devanagari = _devanagari_letters(text, latin)
     letters = devanagari + latin
     if letters == 0:
         return "und"
@@ -41,7 +64,25 @@ def detect_language(text: str, markers: Mapping[str, str]) -> str:
         return "en"
     if devanagari / letters < DOMINANT_SHARE:
         return "und"
-    votes = Counter(markers[word] for word in _WORD.findall(text) if word in markers)
+    return _devanagari_language(text, markers)
+
+
+def _devanagari_letters(text: str, latin: int) -> int:
+    """Devanagari letters in text, counted only until they are dominant next to `latin` Latin letters.
+
+    Past that count the answer of detect_language no longer depends on it, and counting all the letters of
+    a Hindi article, one new string each, cost more than the rest of the language detection.
+    """
+    enough = math.ceil(latin * DOMINANT_SHARE / (1 - DOMINANT_SHARE)) + 1
+    return sum(1 for _ in islice(_DEVANAGARI_LETTER.finditer(text), enough))
+
+
+def _devanagari_language(text: str, markers: Mapping[str, str]) -> str:
+    """'mr' or 'ne' when that language's marker words clearly out-count Hindi's, else 'hi'."""
+    words = Counter(_WORD.findall(text))
+    votes: Counter[str] = Counter()
+    for word in words.keys() & markers.keys():
+        votes[markers[word]] += words[word]
     hindi = votes.get("hi", 0)
     for language in ("mr", "ne"):
         if votes.get(language, 0) >= hindi + MIN_MARKER_LEAD and votes[language] >= max(votes.get(o, 0) for o in ("mr", "ne")):

@@ -1,6 +1,8 @@
 """Language: script first, then marker words to tell Hindi, Marathi and Nepali apart."""
 
-from tasks.language import detect_language
+import sys
+
+from tasks.language import _DEVANAGARI_LETTER, _LATIN_LETTER, _script, detect_language
 from tasks.reference import load_language_markers
 
 
@@ -20,3 +22,18 @@ def test_marathi_and_nepali_are_told_apart_from_hindi():
 def test_latin_text_is_english_and_no_letters_is_undetermined():
     assert _language("China eased its export controls on rare earths.") == "en"
     assert _language("12345 !!! 🙂") == "und"
+
+
+def test_the_share_of_latin_letters_decides_between_hindi_english_and_undetermined():
+    hindi = "सरकार ने खनिज नीति पर फैसला लिया है और कंपनियों से बात की है।"
+    letters = sum(1 for char in hindi if _script(char) == "DEVANAGARI")
+    assert _language(hindi + " " + "x" * letters) == "und"  # half Latin: neither script dominates
+    assert _language(hindi + " " + "x" * (letters * 2)) == "en"
+    assert _language(hindi + " " + "x" * (letters // 2)) == "hi"
+
+
+def test_letter_patterns_cover_every_latin_and_devanagari_letter_of_unicode():
+    every_char = "".join(map(chr, range(sys.maxunicode + 1)))
+    letters = [char for char in every_char if char.isalpha()]
+    assert set(_LATIN_LETTER.findall(every_char)) == {char for char in letters if _script(char) == "LATIN"}
+    assert set(_DEVANAGARI_LETTER.findall(every_char)) == {char for char in letters if _script(char) == "DEVANAGARI"}

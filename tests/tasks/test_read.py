@@ -76,7 +76,11 @@ def test_crlf_line_ends_are_kept_as_text(tmp_path):
     assert articles[0].text == "पहली पंक्ति\r\nदूसरी पंक्ति\r\n"
 
 
-@pytest.mark.parametrize("content", [b"", b"  \n\t\r\n  ", "\u200b\n".encode("utf-8")], ids=["empty", "whitespace", "zero-width"])
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"  \n\t\r\n  ", "\u200b\n".encode("utf-8"), "\u3000\u200d \u2028\ufeff\u00a0".encode("utf-8")],
+    ids=["empty", "whitespace", "zero-width", "unicode-spaces-and-joiners"],
+)
 def test_empty_files_are_rejected(tmp_path, content):
     assert "empty file" in single_rejection(read(tmp_path, "empty.txt", content))
 
@@ -198,3 +202,8 @@ def test_names_with_spaces_and_non_ascii_are_kept_relative_and_posix(tmp_path):
     articles, rejections = read(tmp_path, "समाचार फ़ोल्डर/लेख एक.txt", HINDI)
     assert rejections == []
     assert articles[0].source_file == "समाचार फ़ोल्डर/लेख एक.txt"
+
+
+def test_text_between_invisible_characters_is_not_blank(tmp_path):
+    articles, rejections = read(tmp_path, "a.txt", "\u200b\u3000खनिज\u200d\n".encode("utf-8"))
+    assert not rejections and "खनिज" in articles[0].text
