@@ -30,12 +30,12 @@ def _process(job: tuple[str, list, stages.BatchSettings]) -> stages.BatchOutcome
 
 
 def _feed(pool: ProcessPoolExecutor, pending: deque, lock: threading.Lock, done: queue.Queue) -> None:
-    """Hand one helper process batches from the back of the queue, one at a time, until none is left."""
+    """Hand one helper process the next batch, one at a time, until none is left."""
     while True:
         with lock:
             if not pending:
                 return
-            job = pending.pop()
+            job = pending.popleft()
         try:
             done.put(pool.submit(_process, job).result())
         except BaseException as error:  # handed to the caller, which raises it
@@ -57,10 +57,11 @@ def _start_helpers(workers: int) -> ProcessPoolExecutor | None:
 
 
 def _run_jobs(jobs: list[tuple[str, list, stages.BatchSettings]], pool: ProcessPoolExecutor | None, helpers: int) -> Iterator[stages.BatchOutcome]:
-    """Every batch processed, in order of completion: this process takes batches from the front, the pool's helpers from the back.
+    """Every batch processed, in order of completion: this process and the pool's helpers each take the next batch when free.
 
     This process has everything imported already, so it works at once, even while a helper still starts up; a
-    helper gets its next batch the moment it hands one back.
+    helper gets its next batch the moment it hands one back. Taken in order, the run's small last batches come last
+    for everyone, so the processes finish close together.
     """
     pending, lock, done = deque(jobs), threading.Lock(), queue.Queue()
 
