@@ -254,7 +254,7 @@ def write_results(runs: list[dict], noop: dict[str, dict], match: dict, total: f
 `make bench` on {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, commit `{commit}`{' with uncommitted changes' if dirty else ''};
 {os.cpu_count()} cores ({platform.processor() or platform.machine()}), {psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()};
 load average {load_before[0]:.1f} when it started (the machine is shared: figures move by 10-20 % between runs).
-Batches of {BATCH:,} articles. Corpora from `khanij synth --seed {SEED}` (txt with header lines, json, jsonl, html; about
+Batches of {BATCH:,} files (a run's last batches smaller). Corpora from `khanij synth --seed {SEED}` (txt with header lines, json, jsonl, html; about
 {sum(r['bytes'] for r in runs) / sum(r['n'] for r in runs) / 1000:.1f} KB a file per article). The whole benchmark took {total / 60:.1f} min.
 
 ## Targets
