@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 
 import pandera.polars as pa
@@ -28,6 +29,14 @@ def polars_schema(model: type[pa.DataFrameModel]) -> pl.Schema:
     columns = model.to_schema().columns
     order = [name for name in columns if name not in LINEAGE_COLUMNS] + [n for n in LINEAGE_COLUMNS if n in columns]
     return pl.Schema({name: columns[name].dtype.type for name in order})
+
+
+def columns_frame(columns: dict[str, list], schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """Columns of Python values as a frame with the given types; through Arrow, which builds nested columns (lists) many times faster than Polars."""
+    if not next(iter(columns.values()), []):
+        return pl.DataFrame(schema=schema)
+    frame = pl.from_arrow(pa_arrow.Table.from_pydict(columns))
+    return frame.select([pl.col(name).cast(dtype) for name, dtype in schema.items()])
 
 
 @lru_cache(maxsize=None)

@@ -149,9 +149,9 @@ def _advance(progress: UUID, done: int, total: int, what: str) -> None:
     update_progress_artifact(progress, round(100.0 * min(done, total) / max(total, 1), 1), description=what)
 
 
-def _staged_batches(plan: RunPlan, settings: stages.BatchSettings, parameters: IngestParameters) -> Iterator[stages.BatchOutcome]:
+def _staged_batches(batches: Sequence[tuple[str, Sequence[SourceFile]]], settings: stages.BatchSettings,
+                    parameters: IngestParameters) -> Iterator[stages.BatchOutcome]:
     """Every batch staged, in order of completion: one after another here, or in parallel on a Dask cluster."""
-    batches = stages.batches_of(plan.to_process, parameters.batch_size)
     if parameters.runner == "sequential":
         for label, batch in batches:
             yield stages.process_batch(label, batch, settings, FLOW_STAGES)
@@ -203,9 +203,10 @@ def ingest_articles(parameters: IngestParameters | None = None) -> RunSummary:
         settings = stages.BatchSettings(source_dir, staging, run_id, run_date, PIPELINE_VERSION, parameters.max_file_bytes,
                                         tuple(parameters.accept_languages))
         ledger = stages.RunLedger()
-        steps = sum(1 for _ in stages.batches_of(plan.to_process, parameters.batch_size)) + 1
+        batches = list(stages.batches_of(plan.to_process, parameters.batch_size))
+        steps = len(batches) + 1
         _advance(progress, 0, steps, f"{steps - 1} batches to read ({parameters.runner} runner)")
-        for outcome in _staged_batches(plan, settings, parameters):
+        for outcome in _staged_batches(batches, settings, parameters):
             ledger.add(outcome)
             _advance(progress, len(ledger.outcomes), steps, f"batch {len(ledger.outcomes)} of {steps - 1} staged")
         for outcome in ledger.in_order():

@@ -54,10 +54,7 @@ def validate_rows(dataset: str, frame: pl.DataFrame, model: type[pa.DataFrameMod
     model = model or DATASETS[dataset]
     indexed = frame.with_row_index("_row")
     try:
-        # Pandera's polars backend collects a small query per check and per column (hundreds a batch); Polars' default
-        # engine starts its streaming engine for each, which costs several times the query itself. Same results.
-        with pl.Config(set_engine_affinity="in-memory"):
-            model.validate(indexed.drop("_row", "source_file_for_quarantine", strict=False), lazy=True)
+        model.validate(indexed.drop("_row", "source_file_for_quarantine", strict=False), lazy=True)
         return Validated(frame.drop("source_file_for_quarantine", strict=False), quarantine_frame([]))
     except pandera.errors.SchemaErrors as errors:
         reasons = _describe_failures(errors.failure_cases)

@@ -273,7 +273,6 @@ class _PartitionSpill:
         self.key = PARTITION_KEYS[dataset]
         self.file_schema = arrow_schema(dataset, with_partition=False)
         self.writers: dict[str, pa.ipc.RecordBatchStreamWriter] = {}  # one open file per partition: months, a few hundred at most
-        self.received: set[str] = set()
         folder.mkdir(parents=True, exist_ok=True)
 
     def add(self, frame: pl.DataFrame) -> None:
@@ -295,14 +294,14 @@ class _PartitionSpill:
         if writer is None:
             # Uncompressed: read back through a memory map without a copy; lz4 took a third more of the commit's CPU time.
             writer = self.writers[value] = pa.ipc.new_stream(str(self.folder / f"{value}.arrow"), self.file_schema)
-            self.received.add(value)
         return writer
 
     def close(self) -> list[str]:
         """Finish the scratch files; the partitions that received rows, sorted."""
+        received = sorted(self.writers)
         while self.writers:
             self.writers.popitem()[1].close()
-        return sorted(self.received)
+        return received
 
     def read(self, value: str) -> Iterator[pa.RecordBatch]:
         """A partition's rows in the order they arrived (after close)."""
