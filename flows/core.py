@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import os
 import queue
+import re
 import threading
 import time
 from collections import deque
@@ -43,14 +45,28 @@ def _feed(pool: ProcessPoolExecutor, pending: deque, lock: threading.Lock, done:
             return
 
 
-def _start_helpers(workers: int) -> ProcessPoolExecutor | None:
-    """`workers - 1` helper processes, started now and loading the reference data while this process plans the run.
+def _polars_pool_started() -> bool:
+    """Whether Polars' thread pool runs in this process: it starts with the first query, its threads named polars-<n>."""
+    try:
+        names = [(Path("/proc/self/task") / task / "comm").read_text().strip() for task in os.listdir("/proc/self/task")]
+    except OSError:
+        return True  # cannot tell: assume it does
+    return any(re.fullmatch(r"polars-\d+", name) for name in names)
 
-    Spawn, not fork: Polars' thread pool does not survive a fork; a spawned helper takes a second or two to import.
+
+def _start_helpers(workers: int) -> ProcessPoolExecutor | None:
+    """`workers - 1` helper processes, started now, before the run is planned, each ready to take a batch.
+
+    This process loads the reference data, then forks the helpers: they start with it and with every module
+    imported, instead of spending a second or two on that before their first batch. A fork is safe only before
+    Polars' thread pool starts (a forked child would inherit a pool without its threads and could hang): a process
+    that has already queried (a second run in one process, a test session) spawns its helpers instead.
     """
     if workers <= 1:
         return None
-    pool = ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("spawn"))
+    stages.load_reference_data()
+    method = "spawn" if _polars_pool_started() or "fork" not in multiprocessing.get_all_start_methods() else "fork"
+    pool = ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context(method))
     for _ in range(workers - 1):  # one submit per helper: the pool starts a process for each waiting task
         pool.submit(stages.load_reference_data)
     return pool
@@ -95,10 +111,12 @@ def run_core(parameters: IngestParameters, workers: int = 1) -> RunSummary:
     run_id = new_run_id()
     summary = RunSummary(run_id, str(source_dir), str(warehouse_dir))
     staging = RunStaging(warehouse_dir, run_id)
-    with warehouse_lock(warehouse_dir, run_id, parameters.lock_timeout_seconds), ExitStack() as cleanup:
-        pool = _start_helpers(workers)
+    # Helpers start before the lock is taken: a forked helper must not hold a copy of the lock's file.
+    pool = _start_helpers(workers)
+    with ExitStack() as cleanup:
         if pool is not None:  # on a no-op or a failure, do not wait for a helper still loading
             cleanup.callback(pool.shutdown, wait=False, cancel_futures=True)
+        cleanup.enter_context(warehouse_lock(warehouse_dir, run_id, parameters.lock_timeout_seconds))
         started = time.perf_counter()
         plan, _ = stages.plan_source(source_dir, warehouse_dir, parameters.full_refresh)
         summary.stage_seconds["discover"] = time.perf_counter() - started

@@ -287,6 +287,15 @@ class BatchOutcome:
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
+def in_memory_engine() -> pl.Config:
+    """Polars' in-memory engine, within a `with` block.
+
+    A batch's frames are small and its queries many (Pandera collects one per check and column, hundreds a batch):
+    Polars' default engine would start its streaming engine for each, at several times the cost of the query.
+    """
+    return pl.Config(set_engine_affinity="in-memory")
+
+
 @cache
 def load_reference_data() -> None:
     """Load every lexicon and gazetteer once per process, then hide them from the cyclic garbage collector.
@@ -307,9 +316,7 @@ def load_reference_data() -> None:
 def process_batch(label: str, files: Sequence[SourceFile], settings: BatchSettings, calls: StageCalls = PLAIN_STAGES) -> BatchOutcome:
     """Read, clean, extract, translate, validate and stage one batch of files."""
     load_reference_data()
-    # A batch's frames are small and its queries many (Pandera collects one per check and column, hundreds a batch):
-    # Polars' default engine would start its streaming engine for each, at several times the cost of the query.
-    with pl.Config(set_engine_affinity="in-memory"):
+    with in_memory_engine():
         return _process_batch(label, files, settings, calls)
 
 
@@ -437,5 +444,7 @@ def commit_run(warehouse: Path, settings: BatchSettings, ledger: RunLedger, plan
     """Stage what discovery rejected, then make every staged batch visible in one step; rows per dataset after it."""
     rejected = discover_quarantine(plan, settings)
     stage_frames(settings.staging, "discover", {"quarantine": rejected})
-    return commit(warehouse, settings.staging, ledger.file_outcomes(plan, rejected), plan.deleted, ledger.catalog(), settings.pipeline_version,
-                  keep_deleted=keep_deleted, full_refresh=full_refresh)
+    # The commit's queries are per partition, small and many, like a batch's (see process_batch).
+    with in_memory_engine():
+        return commit(warehouse, settings.staging, ledger.file_outcomes(plan, rejected), plan.deleted, ledger.catalog(), settings.pipeline_version,
+                      keep_deleted=keep_deleted, full_refresh=full_refresh)

@@ -26,16 +26,18 @@ import secrets
 import shutil
 import socket
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from itertools import chain
 from pathlib import Path
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
@@ -198,23 +200,74 @@ class RunStaging:
         return self.root / STAGING / self.run_id
 
     def stage_batch(self, label: str, frames: dict[str, pl.DataFrame]) -> None:
-        """Write one batch's validated frames to the staging area (invisible to readers)."""
+        """Write one batch's validated frames to the staging area (invisible to readers), already sorted by partition.
+
+        The batch's own process does the sorting, in parallel with the other batches, so the single commit at the end
+        only gathers each partition's rows from every batch and writes them out.
+        """
         for dataset, frame in frames.items():
             folder = self.path / "batches" / dataset
             folder.mkdir(parents=True, exist_ok=True)
-            conform(dataset, frame).write_parquet(folder / f"batch-{label}.parquet")
+            # (an empty frame may have no columns at all: conform would make it one row of nulls)
+            frame = conform(dataset, frame) if frame.height else pl.DataFrame(schema=polars_schema(DATASETS[dataset]))
+            if dataset in ROW_KEYS:  # a batch never stages a row twice
+                frame = frame.unique(list(ROW_KEYS[dataset]), keep="first", maintain_order=True)
+            _write_staged(*_partitioned(frame, dataset), folder / f"batch-{label}.arrow")
             fault_point("stage-batch")
 
     def staged_files(self, dataset: str) -> list[Path]:
         """The staged batch files of a dataset, in batch order (never read all at once: a run may hold 100k articles)."""
         folder = self.path / "batches" / dataset
-        return sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+        return sorted(folder.glob("*.arrow")) if folder.is_dir() else []
 
-    def staged(self, dataset: str) -> pl.DataFrame:
-        """All staged batches of a dataset in one frame (for tests and small runs; the commit streams instead)."""
-        files = self.staged_files(dataset)
-        schema = polars_schema(DATASETS[dataset])
-        return pl.concat([pl.read_parquet(f) for f in files]).cast(dict(schema)) if files else pl.DataFrame(schema=schema)
+
+# The columns that identify a row of an article dataset.
+ROW_KEYS = {"articles": ("article_id",), "mentions": ("article_id", "start", "end", "entity_id"), "events": ("event_id",)}
+# Schema metadata of a staged batch file: the partition value of each of its record batches, as a JSON list.
+STAGED_PARTITIONS = b"khanij.partitions"
+
+
+def _partitioned(frame: pl.DataFrame, dataset: str) -> tuple[pa.Table, list[tuple[str | None, int]]]:
+    """A frame's rows grouped by partition in the file schema (one chunk), with each partition's value and row count.
+
+    The sort is stable: within a partition, rows keep their order. A dataset without partitions is one group (None).
+    """
+    key = PARTITION_KEYS[dataset]
+    if key is None:
+        return arrow_table(frame, dataset), [(None, frame.height)] if frame.height else []
+    frame = frame.sort(key, maintain_order=True)
+    runs = frame.select(pl.col(key).rle()).unnest(key).select("value", "len").rows()
+    return arrow_table(frame, dataset, with_partition=False).combine_chunks(), [(_partition_text(value), rows) for value, rows in runs]
+
+
+def _write_staged(table: pa.Table, runs: Sequence[tuple[str | None, int]], path: Path) -> None:
+    """A staged batch file: an uncompressed Arrow IPC file with one record batch per partition, values in its metadata.
+
+    Uncompressed: the commit reads a partition's rows from it with one read and nothing to decode.
+    """
+    schema = table.schema.with_metadata({STAGED_PARTITIONS: json.dumps([value for value, _ in runs])})
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, schema) as writer:
+        offset = 0
+        for _, rows in runs:
+            writer.write_batch(table.slice(offset, rows).to_batches()[0])  # one chunk in, so one record batch out
+            offset += rows
+
+
+def _staged_partitions(files: Sequence[Path]) -> dict[str, list[tuple[Path, int]]]:
+    """For each partition value, its record batches in the staged files, in batch order: (file, index)."""
+    found: dict[str, list[tuple[Path, int]]] = {}
+    for path in files:
+        with pa.memory_map(str(path)) as source:
+            values = json.loads(pa.ipc.open_file(source).schema.metadata[STAGED_PARTITIONS])
+        for index, value in enumerate(values):
+            found.setdefault(value, []).append((path, index))
+    return found
+
+
+def _staged_column(path: Path, column: str) -> pa.ChunkedArray:
+    """One column of a staged batch file, every partition."""
+    with pa.memory_map(str(path)) as source:
+        return pa.ipc.open_file(source).read_all().column(column)
 
 
 @dataclass(frozen=True)
@@ -260,91 +313,39 @@ def _statistics_columns(dataset: str) -> tuple[str, ...]:
     return tuple(columns.column(i).path for i in range(len(columns)) if columns.column(i).path.split(".")[0] not in UNSTATISTICAL_COLUMNS)
 
 
-class _PartitionSpill:
-    """A dataset's rows sorted into one scratch file per partition as they arrive, to be written out one partition at a time.
-
-    The scratch files are Arrow IPC streams: appending to one keeps nothing in memory, unlike a Parquet writer, which
-    holds every row group's metadata until it closes (with rows arriving in batches over ~100 month partitions, that
-    was thousands of small row groups, and the commit's memory grew with the run).
-    """
-
-    def __init__(self, dataset: str, folder: Path) -> None:
-        self.dataset, self.folder = dataset, folder
-        self.key = PARTITION_KEYS[dataset]
-        self.file_schema = arrow_schema(dataset, with_partition=False)
-        self.writers: dict[str, pa.ipc.RecordBatchStreamWriter] = {}  # one open file per partition: months, a few hundred at most
-        folder.mkdir(parents=True, exist_ok=True)
-
-    def add(self, frame: pl.DataFrame) -> None:
-        """Append rows to their partitions' scratch files."""
-        if not frame.height:
-            return
-        # Stable sort: within a partition, rows keep the order they arrived in.
-        frame = frame.sort(self.key, maintain_order=True)
-        runs = frame.select(pl.col(self.key).rle()).unnest(self.key).select("value", "len").rows()
-        table = arrow_table(frame, self.dataset, with_partition=False)
-        del frame
-        offset = 0
-        for value, rows in runs:
-            self._writer(_partition_text(value)).write_table(table.slice(offset, rows))
-            offset += rows
-
-    def _writer(self, value: str) -> pa.ipc.RecordBatchStreamWriter:
-        writer = self.writers.get(value)
-        if writer is None:
-            # Uncompressed: read back through a memory map without a copy; lz4 took a third more of the commit's CPU time.
-            writer = self.writers[value] = pa.ipc.new_stream(str(self.folder / f"{value}.arrow"), self.file_schema)
-        return writer
-
-    def close(self) -> list[str]:
-        """Finish the scratch files; the partitions that received rows, sorted."""
-        received = sorted(self.writers)
-        while self.writers:
-            self.writers.popitem()[1].close()
-        return received
-
-    def read(self, value: str) -> Iterator[pa.RecordBatch]:
-        """A partition's rows in the order they arrived (after close)."""
-        with pa.memory_map(str(self.folder / f"{value}.arrow")) as source, pa.ipc.open_stream(source) as reader:
-            yield from reader
-
-    def __enter__(self) -> _PartitionSpill:
-        return self
-
-    def __exit__(self, kind, error, trace) -> None:
-        self.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
 def _row_groups(pieces: Iterable[pa.Table | pa.RecordBatch]) -> Iterator[pa.Table]:
     """Pieces of rows gathered into tables of about WRITE_BUDGET_BYTES (the last one smaller)."""
-    pending: list[pa.Table] = []
+    pending: list[pa.RecordBatch] = []
     size = 0
     for piece in pieces:
         if not piece.num_rows:
             continue
-        pending.append(piece if isinstance(piece, pa.Table) else pa.Table.from_batches([piece]))
+        pending += piece.to_batches() if isinstance(piece, pa.Table) else [piece]
         size += piece.nbytes
         if size > WRITE_BUDGET_BYTES:
-            yield pa.concat_tables(pending)
+            yield pa.Table.from_batches(pending, pending[0].schema.remove_metadata())
             pending, size = [], 0
     if pending:
-        yield pa.concat_tables(pending)
+        yield pa.Table.from_batches(pending, pending[0].schema.remove_metadata())
 
 
-def _write_file(pieces: Iterable[pa.Table | pa.RecordBatch], dataset: str, path: Path) -> bool:
-    """One Parquet file from pieces of rows in the dataset's file schema, a row group per write budget; False if no rows came."""
+def _write_file(pieces: Iterable[pa.Table | pa.RecordBatch], dataset: str, path: Path, fix: Callable[[pa.Table], pa.Table] | None = None) -> bool:
+    """One Parquet file from pieces of rows in the dataset's file schema, a row group per write budget; False if no rows came.
+
+    `fix`, if given, rewrites each row group before it is written.
+    """
     writer = None
     try:
         for group in _row_groups(pieces):
+            group = fix(group) if fix is not None else group
             if writer is None:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 writer = pq.ParquetWriter(path, arrow_schema(dataset, with_partition=False), compression="zstd",
                                           write_statistics=list(_statistics_columns(dataset)))
             writer.write_table(group, row_group_size=group.num_rows)
-            del group
-            # Arrow's allocator keeps freed pages for reuse; handing them back keeps the process's memory flat.
-            pa.default_memory_pool().release_unused()
+            full, group = group.nbytes > WRITE_BUDGET_BYTES, None
+            if full:  # Arrow's allocator keeps freed pages for reuse; handing a big group's back keeps memory flat
+                pa.default_memory_pool().release_unused()
     finally:
         if writer is not None:  # on an error the unfinished version is discarded by recover
             writer.close()
@@ -357,19 +358,14 @@ def _partition_file(target: Path, dataset: str, value: str | None, run_id: str) 
     return folder / f"part-{run_id}-0.parquet"
 
 
-def _write_dataset(frames: Iterable[pl.DataFrame], dataset: str, target: Path, run_id: str, scratch: Path) -> None:
-    """Write a whole dataset, one file per partition, from frames in any partition order (scratch: a folder for spilling)."""
-    target.mkdir(parents=True, exist_ok=True)
-    if PARTITION_KEYS[dataset] is None:
-        if _write_file((arrow_table(frame, dataset) for frame in frames if frame.height), dataset, _partition_file(target, dataset, None, run_id)):
-            fault_point("write-partition")
-        return
-    with _PartitionSpill(dataset, scratch / dataset) as spill:
-        for frame in frames:
-            spill.add(frame)
-        for value in spill.close():
-            _write_file(spill.read(value), dataset, _partition_file(target, dataset, value, run_id))
-            fault_point("write-partition")
+def _write_dataset(frame: pl.DataFrame, dataset: str, target: Path, run_id: str) -> None:
+    """Write a whole dataset held in memory (the entity table, the manifest): one file per partition."""
+    table, runs = _partitioned(frame, dataset)
+    offset = 0
+    for value, rows in runs:
+        _write_file([table.slice(offset, rows)], dataset, _partition_file(target, dataset, value, run_id))
+        fault_point("write-partition")
+        offset += rows
 
 
 def _partition_text(value: object) -> str:
@@ -394,53 +390,93 @@ def _iter_file(dataset: str, file: Path) -> Iterator[pl.DataFrame]:
             yield pl.from_arrow(batch).cast(dict(schema))
 
 
-@dataclass(frozen=True)
+class _StagedReaders:
+    """Staged batch files open for reading, the most recently used kept open: opening one costs more than reading a partition from it.
+
+    Read into memory, not mapped: a mapping held open would keep every page it read resident until the commit ends.
+    """
+
+    LIMIT = 200  # per dataset: three datasets at once stay well under the usual 1,024 open files
+
+    def __init__(self) -> None:
+        self.open: OrderedDict[Path, tuple[pa.OSFile, pa.ipc.RecordBatchFileReader]] = OrderedDict()
+
+    def get(self, path: Path) -> pa.ipc.RecordBatchFileReader:
+        """The reader of a staged file, opened if it is not open yet."""
+        entry = self.open.pop(path, None)
+        if entry is None:
+            if len(self.open) >= self.LIMIT:
+                self.open.popitem(last=False)[1][0].close()
+            source = pa.OSFile(str(path))
+            entry = (source, pa.ipc.open_file(source))
+        self.open[path] = entry
+        return entry[1]
+
+    def close(self) -> None:
+        """Close every open file."""
+        while self.open:
+            self.open.popitem()[1][0].close()
+
+
+@dataclass
 class _Incoming:
-    """A run's staged rows of one dataset, each article taken from the first batch that staged it."""
+    """A run's staged rows of one dataset by partition, each article taken from the first batch that staged it."""
 
-    dataset: str
-    files: tuple[Path, ...]
-    first_file: pl.DataFrame  # article_id, file: the name of the one staged batch whose rows of that article count
-    row_key: tuple[str, ...]
-    fix: Callable[[pl.DataFrame], pl.DataFrame] | None = None
+    partitions: dict[str, list[tuple[Path, int]]]
+    # Staged file name -> the articles whose rows count in it, for a file that also staged copies of articles an
+    # earlier batch staged first (the same text under another file name); other files count whole.
+    keep: dict[str, pa.Array]
+    readers: _StagedReaders = field(default_factory=_StagedReaders)
 
-    def frames(self) -> Iterator[pl.DataFrame]:
-        """Staged rows file by file, filtered to the articles that file stands for, duplicates dropped."""
-        for file in self.files:
-            keep = self.first_file.filter(pl.col("file") == file.name).select("article_id")
-            if not keep.height:
-                continue
-            frame = pl.read_parquet(file).join(keep, on="article_id", how="semi", maintain_order="left")
-            frame = frame.unique(list(self.row_key), keep="first", maintain_order=True)
-            yield self.fix(frame) if self.fix is not None else frame
+    def rows(self, value: str) -> Iterator[pa.RecordBatch]:
+        """A partition's staged rows in batch order."""
+        for path, index in self.partitions.get(value, []):
+            rows = self.readers.get(path).get_batch(index)
+            wanted = self.keep.get(path.name)
+            if wanted is not None:
+                rows = rows.filter(pc.is_in(rows["article_id"], value_set=wanted))
+            if rows.num_rows:
+                yield rows
+
+    def __enter__(self) -> _Incoming:
+        return self
+
+    def __exit__(self, *error: object) -> None:
+        self.readers.close()
 
 
-def _first_staged_files(staging: RunStaging, live: pl.DataFrame) -> pl.DataFrame:
-    """For every live article the run staged, the name of the first batch that holds it (batches are in order)."""
+def _first_staged(staging: RunStaging, live: pl.DataFrame) -> tuple[set[str], dict[str, pa.Array]]:
+    """The live articles the run staged, and for each staged file that holds a copy staged first by an earlier batch, the articles that count in it."""
     files = staging.staged_files("articles")
     if not files:
-        return pl.DataFrame(schema={"article_id": pl.Utf8, "file": pl.Utf8})
-    ids = pl.concat([pl.read_parquet(f, columns=["article_id"]).with_columns(file=pl.lit(f.name)) for f in files])
-    return ids.unique("article_id", keep="first", maintain_order=True).join(live, on="article_id", how="semi")
+        return set(), {}
+    staged = pl.concat([pl.from_arrow(_staged_column(f, "article_id")).to_frame("article_id").with_columns(file=pl.lit(f.name)) for f in files])
+    first = staged.unique("article_id", keep="first", maintain_order=True).join(live, on="article_id", how="semi")
+    keep = {}
+    for name, total in staged.group_by("file").len().rows():
+        counted = first.filter(pl.col("file") == name)["article_id"]
+        if counted.len() != total:
+            keep[name] = counted.to_arrow()
+    return set(first["article_id"].to_list()), keep
 
 
-def _kept_rows(dataset: str, files: Sequence[Path], dropped: pl.Series, fix: Callable[[pl.DataFrame], pl.DataFrame] | None) -> Iterator[pa.Table]:
+def _kept_rows(dataset: str, files: Sequence[Path], dropped: pl.Series) -> Iterator[pa.Table]:
     """A committed partition's rows that stay, in slices, in the dataset's file schema."""
     for file in files:
         for rows in _iter_file(dataset, file):
             kept = rows.filter(~pl.col("article_id").is_in(dropped.implode()))
             if kept.height:
-                yield arrow_table(fix(kept) if fix is not None else kept, dataset, with_partition=False)
+                yield arrow_table(kept, dataset, with_partition=False)
 
 
 def _rewrite_dataset(
-    dataset: str, old_version: Path | None, new_version: Path, run_id: str, scratch: Path,
-    drop_ids: set[str], incoming: _Incoming, fix: Callable[[pl.DataFrame], pl.DataFrame] | None = None, fix_ids: set[str] = frozenset(),
+    dataset: str, old_version: Path | None, new_version: Path, run_id: str, drop_ids: set[str], incoming: _Incoming,
+    fix: Callable[[pa.Table], pa.Table] | None = None, fix_ids: set[str] = frozenset(),
 ) -> None:
     """Next version of an article dataset: untouched partitions linked, touched ones rewritten one at a time.
 
-    The incoming rows are first spilled into a scratch file per partition; then each touched partition's file is
-    written from its kept rows and its scratch file alone, so memory holds one row group, not the run.
+    Each touched partition's file is written from its kept rows and its staged rows alone, so memory holds one row
+    group, not the run.
     """
     target = new_version / dataset
     target.mkdir(parents=True, exist_ok=True)
@@ -449,18 +485,14 @@ def _rewrite_dataset(
         by_partition.setdefault(file.parent.name.split("=", 1)[1], []).append(file)
     touched_ids = pl.Series(sorted(drop_ids | fix_ids), dtype=pl.Utf8)
     dropped = pl.Series(sorted(drop_ids), dtype=pl.Utf8)
-    with _PartitionSpill(dataset, scratch / dataset) as spill:
-        for frame in incoming.frames():
-            spill.add(frame)
-        arriving = set(spill.close())
-        for value in sorted(by_partition.keys() | arriving):
+    with incoming:
+        for value in sorted(by_partition.keys() | incoming.partitions.keys()):
             files = by_partition.get(value, [])
-            if value not in arriving and not _read_files(dataset, files, ["article_id"])["article_id"].is_in(touched_ids.implode()).any():
+            if value not in incoming.partitions and not _read_files(dataset, files, ["article_id"])["article_id"].is_in(touched_ids.implode()).any():
                 for file in files:
                     _link_or_copy(file, target / file.parent.name / file.name)
                 continue
-            new_rows = spill.read(value) if value in arriving else iter(())
-            if _write_file(chain(_kept_rows(dataset, files, dropped, fix), new_rows), dataset, _partition_file(target, dataset, value, run_id)):
+            if _write_file(chain(_kept_rows(dataset, files, dropped), incoming.rows(value)), dataset, _partition_file(target, dataset, value, run_id), fix):
                 fault_point("write-partition")
 
 
@@ -559,8 +591,7 @@ def commit(
     manifest = next_manifest(_read_files("manifest", _dataset_files(old, "manifest")), outcomes, deleted, keep_deleted, staging.run_id, version)
     sources = _sources_by_article(manifest)
 
-    first_file = _first_staged_files(staging, sources.select("article_id"))
-    replaced = set(first_file["article_id"].to_list())
+    replaced, keep = _first_staged(staging, sources.select("article_id"))
     old_articles = _read_files("articles", _dataset_files(old, "articles"), ["article_id", "source_files"])
     retracted = set(old_articles["article_id"].to_list()) - set(sources["article_id"].to_list())
     drop_ids = retracted | replaced
@@ -568,20 +599,20 @@ def commit(
     checked = old_articles.join(sources, on="article_id", how="inner")
     moved = set(checked.filter(pl.col("source_files") != pl.col("sources"))["article_id"].to_list())
 
-    def with_sources(frame: pl.DataFrame) -> pl.DataFrame:
-        joined = frame.drop("source_files").join(sources, on="article_id", how="left")
-        return joined.with_columns(source_files=pl.col("sources"), source_file=pl.col("sources").list.first()).drop("sources")
+    def with_sources(rows: pa.Table) -> pa.Table:
+        joined = pl.from_arrow(rows).drop("source_files").join(sources, on="article_id", how="left", maintain_order="left")
+        fixed = joined.with_columns(source_files=pl.col("sources"), source_file=pl.col("sources").list.first()).drop("sources")
+        return arrow_table(fixed, "articles", with_partition=False)
 
-    staged_articles = _Incoming("articles", tuple(staging.staged_files("articles")), first_file, ("article_id",), with_sources)
-    scratch = staging.path / "scratch"
+    def incoming(dataset: str) -> _Incoming:
+        return _Incoming(_staged_partitions(staging.staged_files(dataset)), keep)
+
     rewrites = [
-        partial(_rewrite_dataset, "articles", old, new, staging.run_id, scratch, drop_ids, staged_articles, with_sources, moved),
-        *(partial(_rewrite_dataset, dataset, old, new, staging.run_id, scratch, drop_ids,
-                  _Incoming(dataset, tuple(staging.staged_files(dataset)), first_file, row_key))
-          for dataset, row_key in (("mentions", ("article_id", "start", "end", "entity_id")), ("events", ("event_id",)))),
+        partial(_rewrite_dataset, "articles", old, new, staging.run_id, drop_ids, incoming("articles"), with_sources, moved),
+        *(partial(_rewrite_dataset, dataset, old, new, staging.run_id, drop_ids, incoming(dataset)) for dataset in ("mentions", "events")),
     ]
     # The three datasets are independent; Parquet encoding and compression release the GIL, so they overlap. Each holds
-    # one staged batch or one row group at a time, so running them together costs a fixed amount of memory, not the run.
+    # one row group at a time, so running them together costs a fixed amount of memory, not the run.
     with ThreadPoolExecutor(len(rewrites)) as pool:
         for done in [pool.submit(rewrite) for rewrite in rewrites]:
             done.result()
@@ -595,13 +626,16 @@ def commit(
                          _scan(new, "articles", ["article_id", "published_date"]))
     old_catalog = _read_files("entities", _dataset_files(old, "entities"), catalog.columns)
     entities = entities_table(pl.concat([old_catalog, catalog], how="vertical_relaxed"), usage, staging.run_id, version)
-    _write_dataset([entities], "entities", new / "entities", staging.run_id, scratch)
+    _write_dataset(entities, "entities", new / "entities", staging.run_id)
     fault_point("version-dataset")
 
     for file in _dataset_files(old, "quarantine"):
         _link_or_copy(file, new / "quarantine" / file.parent.name / file.name)
-    _write_dataset((pl.read_parquet(f) for f in staging.staged_files("quarantine")), "quarantine", new / "quarantine", staging.run_id, scratch)
-    _write_dataset([manifest], "manifest", new / "manifest", staging.run_id, scratch)
+    with _Incoming(_staged_partitions(staging.staged_files("quarantine")), {}) as quarantine:
+        for value in sorted(quarantine.partitions):
+            if _write_file(quarantine.rows(value), "quarantine", _partition_file(new / "quarantine", "quarantine", value, staging.run_id)):
+                fault_point("write-partition")
+    _write_dataset(manifest, "manifest", new / "manifest", staging.run_id)
     fault_point("version-dataset")
 
     _fsync_tree(new)

@@ -66,7 +66,7 @@ def test_a_batch_is_staged_and_leaves_a_small_outcome_the_ledger_reads_in_batch_
     outcomes = [process_batch(label, files, settings) for label, files in batches]
     assert [o.articles for o in outcomes] == [2, 0] and outcomes[1].quarantine["source_file"].to_list() == ["c.txt"]
     assert {"read", "clean", "extract entities", "extract events", "translate", "validate", "write"} <= set(outcomes[0].stage_seconds)
-    assert [f.name for f in staging.staged_files("articles")] == ["batch-000000.parquet", "batch-000001.parquet"]
+    assert [f.name for f in staging.staged_files("articles")] == ["batch-000000.arrow", "batch-000001.arrow"]
     ledger = RunLedger()
     for outcome in reversed(outcomes):  # batches may finish in any order on a parallel runner
         ledger.add(outcome)

@@ -138,7 +138,7 @@ def test_entity_usage_adds_up_partitions_into_article_counts_and_date_ranges():
 def test_whole_texts_carry_no_statistics_but_ids_and_dates_do(tmp_path):
     from tasks.warehouse import _write_dataset
 
-    _write_dataset([pl.DataFrame([_article("art_00000000000000a1")])], "articles", tmp_path / "articles", "20260101T000000Z-abcdef", tmp_path / "scratch")
+    _write_dataset(pl.DataFrame([_article("art_00000000000000a1")]), "articles", tmp_path / "articles", "20260101T000000Z-abcdef")
     (file,) = (tmp_path / "articles").rglob("*.parquet")
     row_group = pq.ParquetFile(file).metadata.row_group(0)
     columns = {row_group.column(i).path_in_schema: row_group.column(i) for i in range(row_group.num_columns)}
