@@ -264,10 +264,11 @@ def _staged_partitions(files: Sequence[Path]) -> dict[str, list[tuple[Path, int]
     return found
 
 
-def _staged_column(path: Path, column: str) -> pa.ChunkedArray:
-    """One column of a staged batch file, every partition."""
+def _staged_column(path: Path, column: str) -> pa.Array:
+    """One column of a staged batch file, every partition, copied out: only that column's pages are read."""
     with pa.memory_map(str(path)) as source:
-        return pa.ipc.open_file(source).read_all().column(column)
+        reader = pa.ipc.open_file(source)
+        return pa.chunked_array([reader.get_batch(i).column(column) for i in range(reader.num_record_batches)], reader.schema.field(column).type).combine_chunks()
 
 
 @dataclass(frozen=True)
@@ -349,6 +350,7 @@ def _write_file(pieces: Iterable[pa.Table | pa.RecordBatch], dataset: str, path:
     finally:
         if writer is not None:  # on an error the unfinished version is discarded by recover
             writer.close()
+        pa.default_memory_pool().release_unused()  # and a small file's (three datasets write side by side)
     return writer is not None
 
 
