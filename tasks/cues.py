@@ -55,6 +55,22 @@ _NOT_IN_NAMES = frozenset({"org_head", "place_cue", "place_feature", "place_loca
 _HONORIFIC = frozenset({"person_honorific"})
 _ORG_MODIFIER = frozenset({"org_modifier"})
 _NO_CUE: tuple[int, tuple] = (0, ())
+# Bits of CueLexicon.marks: the word lists the finders start from, so an article's words are looked up once for all.
+CUE_START, GIVEN, INITIAL, SURNAME = 1, 2, 4, 8
+
+
+class WordFolds(dict):
+    """Word -> its matching form, folded at first sight (news repeats its words); emptied past FOLD_CACHE_SIZE words."""
+
+    def __init__(self, variants: tuple[tuple[str, str], ...]):
+        super().__init__()
+        self.variants = variants
+
+    def __missing__(self, word: str) -> str:
+        if len(self) > FOLD_CACHE_SIZE:
+            self.clear()
+        folded = self[word] = folded_text(word, self.variants)
+        return folded
 
 
 @dataclass(frozen=True)
@@ -89,26 +105,23 @@ class CueLexicon:
     very_common: frozenset[str]       # the most frequent words, names among them (राम, ममता): too ambiguous to stand for a person alone
     boilerplate: re.Pattern[str] | None = None  # publishers' calls to follow or click: sentences where nothing is news
 
-    fold_cache: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    fold_cache: WordFolds = field(init=False, compare=False, repr=False)
     pair_starts: frozenset[str] = frozenset()   # first words of two-word cues
     cue_starts: frozenset[str] = frozenset()    # first words of one- and two-word cues
     cue_kinds: Mapping[tuple[str, ...], frozenset[str]] = field(default_factory=dict)  # cue words -> their kinds
+    marks: Mapping[str, int] = field(default_factory=dict)  # word -> its lists among cue_starts, given, initials, surnames (bits)
+
+    def __post_init__(self) -> None:
+        # The cache folds with this lexicon's variants; a frozen dataclass sets a field it builds itself this way.
+        object.__setattr__(self, "fold_cache", WordFolds(self.variants))
 
     def fold(self, word: str) -> str:
         """The matching form of one word (cached: news repeats its words)."""
-        folded = self.fold_cache.get(word)
-        if folded is None:
-            if len(self.fold_cache) > FOLD_CACHE_SIZE:
-                self.fold_cache.clear()
-            folded = self.fold_cache[word] = folded_text(word, self.variants)
-        return folded
+        return self.fold_cache[word]
 
     def fold_all(self, words: Sequence[str]) -> list[str]:
         """The matching form of each word: one dict look-up per word once the cache knows it."""
-        folded = list(map(self.fold_cache.get, words))
-        if None in folded:
-            folded = [self.fold(word) if found is None else found for word, found in zip(words, folded)]
-        return folded
+        return list(map(self.fold_cache.__getitem__, words))
 
 
 def _fold(word: str, variants: tuple[tuple[str, str], ...]) -> str:
@@ -150,6 +163,11 @@ def build_cue_lexicon(
     listed = kinds["given"] | kinds["surname"] | kinds["initial"] | particle_set
     common = frozenset(fold(w) for w in common_words[:COMMON_WORDS]) - listed
     uncommon = frozenset(fold(w) for w in common_words[COMMON_WORDS:]) - listed - common
+    cue_starts = frozenset(key[0] for key in cues if len(key) <= 2)
+    marks: dict[str, int] = {}
+    for mark, listed_words in ((CUE_START, cue_starts), (GIVEN, kinds["given"]), (INITIAL, kinds["initial"]), (SURNAME, kinds["surname"])):
+        for word in listed_words:
+            marks[word] = marks.get(word, 0) | mark
     latin_heads = {
         cue.english.lower(): "LOCATION" if cue.kind.startswith("place") else "ORGANIZATION"
         for found in cues.values() for cue in found if cue.english and cue.in_name and cue.kind != "org_modifier"
@@ -172,8 +190,9 @@ def build_cue_lexicon(
         latin_heads=latin_heads,
         very_common=frozenset(fold(w) for w in common_words[:VERY_COMMON_WORDS]),
         pair_starts=frozenset(key[0] for key in cues if len(key) == 2),
-        cue_starts=frozenset(key[0] for key in cues if len(key) <= 2),
+        cue_starts=cue_starts,
         cue_kinds={key: frozenset(cue.kind for cue in value) for key, value in cues.items()},
+        marks=marks,
         boilerplate=re.compile("|".join(
             r"\s+".join(re.escape(w) for w in _fold(p, variants).split()) for p in sorted(boilerplate, key=len, reverse=True)
         )) if boilerplate else None,
@@ -336,7 +355,10 @@ class _Words:
         self.cues: dict[int, tuple[int, tuple[CueWord, ...]]] = {}
         self.cue_kinds: dict[int, frozenset[str]] = {}
         folded, joined, table = tokens.folded, tokens.joined, lexicon.cues
-        for index in _positions(folded, lexicon.cue_starts):
+        # The few words in a list a finder starts from, with their lists: one look-up per word of the article.
+        marks = list(map(lexicon.marks.get, folded))
+        self.marked = [(index, marks[index]) for index in compress(range(len(marks)), marks)]
+        for index in self.positions(CUE_START):
             word = folded[index]
             key: tuple[str, ...] = (word,)
             if word in lexicon.pair_starts and index + 1 < len(folded) and joined[index + 1] and (word, folded[index + 1]) in table:
@@ -344,6 +366,10 @@ class _Words:
             if key in table:
                 self.cues[index] = (len(key), table[key])
                 self.cue_kinds[index] = lexicon.cue_kinds[key]
+
+    def positions(self, lists: int) -> list[int]:
+        """Indices of the words in any of the lists (bits of CueLexicon.marks), in text order."""
+        return [index for index, found in self.marked if found & lists]
 
     def cue_at(self, index: int) -> tuple[int, tuple[CueWord, ...]]:
         """The longest cue starting at a token: (number of words, cues), or (0, ())."""
@@ -465,7 +491,7 @@ def _from_name_lists(words: _Words, used: set[int]) -> list[CueCandidate]:
     tokens, lexicon, found = words.tokens, words.lexicon, []
     folded, joined = tokens.folded, tokens.joined
     resume = 0  # a name found runs to here: the next one starts after it
-    for index in sorted({*_positions(folded, lexicon.given), *_positions(folded, lexicon.initials)}):
+    for index in words.positions(GIVEN | INITIAL):
         if index < resume or index in used or not words.name_like(index):
             continue
         if index > 0 and joined[index] and words.name_like(index - 1) and index - 1 not in used:
@@ -479,7 +505,7 @@ def _from_name_lists(words: _Words, used: set[int]) -> list[CueCandidate]:
                 found.append(candidate)
                 used.update(range(index, end))
                 resume = end
-    for index in _positions(folded, lexicon.surnames):
+    for index in words.positions(SURNAME):
         if index in used or not words.name_like(index):
             continue
         first = index
@@ -693,7 +719,7 @@ def find_cue_candidates(
     """
     entities = gazetteer.entities
     covered = _SpanOfToken(tokens.starts, [
-        (start, end, entities[surface.entity_id].entity_id, entities[surface.entity_id].entity_type) for start, end, surface in gazetteer_spans
+        (start, end, surface.entity_id, entities[surface.entity_id].entity_type) for start, end, surface in gazetteer_spans
     ])
     title_tokens = _SpanOfToken(tokens.starts, title_spans)
     words = _Words(tokens, lexicon, covered, {end for _, end, _ in title_spans}, title_tokens, function_words)

@@ -9,7 +9,7 @@ import unicodedata
 from collections import ChainMap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from operator import attrgetter, itemgetter
 
 import ahocorasick
@@ -69,12 +69,13 @@ class Role:
 
 @dataclass
 class Gazetteer:
-    """Entities and titles, each compiled into one Aho-Corasick automaton over the matching form."""
+    """Entities and titles, compiled into Aho-Corasick automata over the matching form."""
 
     entities: dict[str, GazetteerEntity]
     variants: tuple[tuple[str, str], ...]
-    automaton: ahocorasick.Automaton        # folded surface -> (length, candidate Surfaces)
-    title_automaton: ahocorasick.Automaton  # folded title -> (length, (Role,))
+    automaton: ahocorasick.Automaton  # folded surface -> (length, candidate Surfaces): the surfaces alone, to list or look up
+    # Surfaces and titles together, so an article is scanned once for both: folded -> (length, Surfaces, Roles)
+    scanner: ahocorasick.Automaton
     # English names and Latin aliases by type, for linking a romanised name to a listed entity: type -> (names, ids)
     names_by_type: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     listed_cache: dict[tuple[str, str], str | None] = field(default_factory=dict, compare=False, repr=False)
@@ -134,10 +135,11 @@ def discovered_entity_id(entity_type: str, name_en: str) -> str | None:
     return entity_id if re.fullmatch(r"[a-z]+:[a-z0-9][a-z0-9.-]*", entity_id) else None
 
 
-def _compile(keyed: Mapping[str, Sequence[object]]) -> ahocorasick.Automaton:
+def _compile(*keyed: Mapping[str, Sequence[object]]) -> ahocorasick.Automaton:
+    """An automaton over the keys of every mapping: key -> (length, its values in the first mapping, in the second...)."""
     automaton = ahocorasick.Automaton()
-    for folded, values in keyed.items():
-        automaton.add_word(folded, (len(folded), tuple(values)))
+    for folded in dict.fromkeys(key for table in keyed for key in table):
+        automaton.add_word(folded, (len(folded), *(tuple(table.get(folded, ())) for table in keyed)))
     if len(automaton):
         automaton.make_automaton()
     return automaton
@@ -175,7 +177,7 @@ def build_gazetteer(
             owners.setdefault((entity_type, name.casefold()), set()).add(entity_id)
     named = {t: [(n, i) for n, i in pairs if len(owners[(t, n.casefold())]) == 1] for t, pairs in named.items()}
     names_by_type = {t: (tuple(n for n, _ in pairs), tuple(i for _, i in pairs)) for t, pairs in named.items()}
-    return Gazetteer(by_id, variants, _compile(keyed), _compile(titles), names_by_type)
+    return Gazetteer(by_id, variants, _compile(keyed), _compile(keyed, titles), names_by_type)
 
 
 @lru_cache(maxsize=None)
@@ -189,28 +191,46 @@ def _sentence_of(sentences: Sequence[Sentence], starts: Sequence[int], offset: i
     return sentences[position if position > 0 else 0]
 
 
-def _longest_spans(text: str, form: MatchingForm, automaton: ahocorasick.Automaton, exact_case: bool) -> list[tuple[int, int, object]]:
-    """Non-overlapping automaton matches at word boundaries in source offsets, longest first, then leftmost.
+def _sentences_at(sentences: Sequence[Sentence], offsets: Iterable[int]) -> list[Sentence]:
+    """The sentence of each offset (offsets in text order): one walk over the sentences, not a search per offset."""
+    found, position, last = [], 0, len(sentences) - 1
+    for offset in offsets:
+        while position < last and sentences[position + 1].start <= offset:
+            position += 1
+        found.append(sentences[position])
+    return found
 
-    With `exact_case`, a surface marked exact_case (an acronym: "US", not the pronoun "us") matches only as written.
+
+def _scan(text: str, form: MatchingForm, scanner: ahocorasick.Automaton) -> tuple[list[tuple[int, int, Surface]], list[tuple[int, int, Role]]]:
+    """Entity surfaces and titles at word boundaries in source offsets, each kind without overlaps (longest first, then
+    leftmost), from one pass of the automaton over the matching form.
+
+    A surface marked exact_case (an acronym: "US", not the pronoun "us") matches only as written.
     """
-    if not len(automaton):
-        return []
+    if not len(scanner):
+        return [], []
     to_source, length_of_text, word_char = form.to_source, len(text), is_word_char
-    candidates = []
-    # The automaton reports matches by end; when none overlaps, that order is the answer.
-    previous_end, overlapping, empty = 0, False, False
-    for folded_end, (length, values) in automaton.iter(form.text):
+    surfaces_found, titles_found = [], []
+    for folded_end, (length, surfaces, roles) in scanner.iter(form.text):
         start, end = to_source[folded_end - length + 1], to_source[folded_end + 1]
         if (start and word_char(text[start - 1])) or (end < length_of_text and word_char(text[end])):
             continue
-        value = values[0]
-        if exact_case and value.exact_case:
-            found = text[start:end]
-            value = next((v for v in values if not v.exact_case or found == v.text), None)
-            if value is None:
-                continue
-        candidates.append((start, end, value))
+        if surfaces:
+            surface = surfaces[0]
+            if surface.exact_case:
+                found = text[start:end]
+                surface = next((s for s in surfaces if not s.exact_case or found == s.text), None)
+            if surface is not None:
+                surfaces_found.append((start, end, surface))
+        if roles:
+            titles_found.append((start, end, roles[0]))
+    return _without_overlaps(surfaces_found), _without_overlaps(titles_found)
+
+
+def _without_overlaps(candidates: list[tuple[int, int, object]]) -> list[tuple[int, int, object]]:
+    """Candidates as the automaton reports them (by end), or when any overlaps another, the longest ones in text order."""
+    previous_end, overlapping, empty = 0, False, False
+    for start, end, _ in candidates:
         if start >= end:
             overlapping = empty = True
         elif start < previous_end:
@@ -235,10 +255,20 @@ def _longest_first(candidates: list[tuple[int, int, object]], empty: bool = Fals
             group.append(candidate)
             group_end = max(group_end, candidate[1])
             continue
-        taken += _longest_in_group(group) if len(group) > 1 else group
+        taken += group if len(group) == 1 else _kept_of_group(group)
         group, group_end = [candidate], candidate[1]
-    taken += _longest_in_group(group) if len(group) > 1 else group
+    taken += group if len(group) == 1 else _kept_of_group(group)
     return taken
+
+
+def _kept_of_group(group: list[tuple[int, int, object]]) -> list[tuple[int, int, object]]:
+    """What _longest_in_group keeps of two or more non-empty spans, each starting before the spans before it end."""
+    if len(group) == 2:
+        # The usual group, a name inside a longer one ('सूडान' in 'दक्षिण सूडान'): they overlap, so only the longer
+        # stays, or the left one if as long.
+        left, right = group
+        return [left if left[1] - left[0] >= right[1] - right[0] else right]
+    return _longest_in_group(group)
 
 
 def _longest_in_group(by_start: list[tuple[int, int, object]]) -> list[tuple[int, int, object]]:
@@ -254,15 +284,19 @@ def _span_shortness(candidate: tuple[int, int, object]) -> int:
     return candidate[0] - candidate[1]
 
 
+def find_spans(text: str, gazetteer: Gazetteer, form: MatchingForm | None = None) -> tuple[list[tuple[int, int, Surface]], list[tuple[int, int, Role]]]:
+    """Entity surfaces and titles ('विदेश मंत्री') in the text, longest first, at word boundaries (acronyms case-sensitive)."""
+    return _scan(text, form or matching_form(text, gazetteer.variants), gazetteer.scanner)
+
+
 def find_gazetteer_spans(text: str, gazetteer: Gazetteer, form: MatchingForm | None = None) -> list[tuple[int, int, Surface]]:
     """Entity surfaces in the text, longest first, at word boundaries (acronyms case-sensitive)."""
-    form = form or matching_form(text, gazetteer.variants)
-    return _longest_spans(text, form, gazetteer.automaton, exact_case=True)
+    return find_spans(text, gazetteer, form)[0]
 
 
 def find_title_spans(text: str, gazetteer: Gazetteer, form: MatchingForm) -> list[tuple[int, int, Role]]:
     """Titles such as 'विदेश मंत्री' in the text."""
-    return _longest_spans(text, form, gazetteer.title_automaton, exact_case=False)
+    return find_spans(text, gazetteer, form)[1]
 
 
 def _gloss_spans(text: str, spans: list[tuple[int, int, Surface]]) -> list[tuple[int, int, Surface]]:
@@ -350,12 +384,10 @@ def extract_mentions(
     person's full name links to that person.
     """
     form = form or matching_form(text, gazetteer.variants)
-    spans = find_gazetteer_spans(text, gazetteer, form)
+    spans, title_spans = find_spans(text, gazetteer, form)
     glosses = _gloss_spans(text, spans)
-    title_spans = find_title_spans(text, gazetteer, form)
     entities_by_end = {end: (start, surface) for start, end, surface in spans}
     titles_by_end = {end: (start, role) for start, end, role in title_spans}
-    starts = [sentence.start for sentence in sentences]
 
     def role_of(start: int, entity_country: str | None) -> tuple[str | None, str | None, str | None]:
         role_hi, titles_en, country_iso3, former = _role_before(text, start, gazetteer, words, titles_by_end, entities_by_end)
@@ -366,9 +398,10 @@ def extract_mentions(
         return role_hi, compose_role_en(titles_en, country_name, former), country_iso3
 
     records = []
-    for start, end, surface in sorted(spans + glosses, key=itemgetter(0)) if glosses else spans:
-        entity = gazetteer.entities[surface.entity_id]
-        sentence = _sentence_of(sentences, starts, start)
+    in_order = sorted(spans + glosses, key=itemgetter(0)) if glosses else spans
+    entities = gazetteer.entities
+    for (start, end, surface), sentence in zip(in_order, _sentences_at(sentences, map(itemgetter(0), in_order))):
+        entity = entities[surface.entity_id]
         role_hi = role_en = None
         if surface.kind == "gloss":
             method, confidence = "gloss", 0.8
@@ -464,13 +497,15 @@ def _discovered_mentions(
     if not parts:
         return records
 
-    @cache  # built at the first later word that is part of a full name (articles without one skip it)
-    def taken_spans() -> tuple[list[tuple[int, int]], list[int]]:
-        taken = sorted((m.start, m.end) for m in [*listed, *records])
-        return taken, [start for start, _ in taken]
+    # Built at the first later word that is part of a full name (articles without one skip it); a plain list, since
+    # a cache decorator made per article cost more than most articles' look-ups.
+    taken: list[tuple[int, int]] = []
+    taken_starts: list[int] = []
 
     def is_taken(start: int, end: int) -> bool:
-        taken, taken_starts = taken_spans()
+        if not taken_starts:
+            taken[:] = sorted(map(attrgetter("start", "end"), [*listed, *records]))
+            taken_starts[:] = [s for s, _ in taken]
         position = bisect.bisect_right(taken_starts, start) - 1
         return any(s < end and start < e for s, e in taken[max(position - 1, 0):position + 2])
 

@@ -85,3 +85,19 @@ def test_the_longest_overlapping_surface_wins_and_the_others_stay_where_they_do_
     assert [(m.entity_id, m.surface) for m in found] == [
         (SUMMIT_USA, "अमेरिका मिनरल्स समिट"), (CONF, "मिनरल्स समिट"), (USA, "अमेरिका"),
     ]
+
+
+def test_mentions_in_later_sentences_know_theirs():
+    found = _mentions("अमेरिका ने कहा। फिर कज़ाकिस्तान बोला। अंत में अमेरिका और कज़ाकिस्तान मिले।")
+    assert [(m.entity_id, m.sentence_index) for m in found] == [(USA, 0), (KAZ, 1), (USA, 2), (KAZ, 2)]
+
+
+def test_a_written_form_that_is_both_a_title_and_a_name_counts_as_both():
+    gazetteer = _gazetteer()
+    office = entity_id_for("ORGANIZATION", "presidency")
+    entities = [*gazetteer.entities.values(), GazetteerEntity(office, "ORGANIZATION", "Presidency", None, (), None, None, None)]
+    surfaces = [Surface(TOKAYEV, "name", False, "टोकायेव"), Surface(office, "name", False, "राष्ट्रपति")]
+    shared = build_gazetteer(entities, surfaces, [Role("राष्ट्रपति", "President")], load_spelling_variants())
+    text = "राष्ट्रपति टोकायेव आए।"
+    found = extract_mentions(text, split_sentences(text), shared, load_function_words())
+    assert [(m.entity_id, m.role_en) for m in found] == [(office, None), (TOKAYEV, "President of Kazakhstan")]
