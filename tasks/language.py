@@ -14,7 +14,8 @@ from itertools import islice
 DOMINANT_SHARE = 0.6
 # Marathi or Nepali must out-count Hindi by this many marker words before the text is called Marathi or Nepali.
 MIN_MARKER_LEAD = 3
-_WORD = re.compile(r"[\u0900-\u0963\u0966-\u097F]+")
+_WORD_CHARS = "\u0900-\u0963\u0966-\u097F"
+_WORD = re.compile(f"[{_WORD_CHARS}]+")
 # Unicode blocks holding every letter named LATIN or DEVANAGARI (tests/tasks/test_language.py checks all of Unicode).
 _SCRIPT_BLOCKS = {
     "LATIN": (
@@ -79,6 +80,11 @@ def _devanagari_letters(text: str, latin: int) -> int:
 
 def _devanagari_language(text: str, markers: Mapping[str, str]) -> str:
     """'mr' or 'ne' when that language's marker words clearly out-count Hindi's, else 'hi'."""
+    # Marathi or Nepali needs at least MIN_MARKER_LEAD of its markers, which a Hindi text rarely holds: finding just
+    # those words costs less than counting every word, which only a text that has them then pays for.
+    others = frozenset(word for word, language in markers.items() if language != "hi")
+    if not others or len(_words_pattern(others).findall(text)) < MIN_MARKER_LEAD:
+        return "hi"
     words = Counter(_WORD.findall(text))
     votes: Counter[str] = Counter()
     for word in words.keys() & markers.keys():
@@ -88,3 +94,10 @@ def _devanagari_language(text: str, markers: Mapping[str, str]) -> str:
         if votes.get(language, 0) >= hindi + MIN_MARKER_LEAD and votes[language] >= max(votes.get(o, 0) for o in ("mr", "ne")):
             return language
     return "hi"
+
+
+@lru_cache(maxsize=16)
+def _words_pattern(words: frozenset[str]) -> re.Pattern[str]:
+    """A regex finding each of `words` where it stands as a whole word (as _WORD splits a text)."""
+    alternatives = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    return re.compile(f"(?<![{_WORD_CHARS}])(?:{alternatives})(?![{_WORD_CHARS}])")

@@ -37,3 +37,11 @@ def test_letter_patterns_cover_every_latin_and_devanagari_letter_of_unicode():
     letters = [char for char in every_char if char.isalpha()]
     assert set(_LATIN_LETTER.findall(every_char)) == {char for char in letters if _script(char) == "LATIN"}
     assert set(_DEVANAGARI_LETTER.findall(every_char)) == {char for char in letters if _script(char) == "DEVANAGARI"}
+
+
+def test_marathi_or_nepali_markers_inside_longer_words_or_too_few_leave_hindi():
+    # "आहे" and "छ" only count as whole words; two Marathi markers never out-vote Hindi.
+    assert _language("राहेगा छात्र आहेतक बोले और कहा।") == "hi"
+    assert _language("आहे आणि") == "hi"
+    assert _language("आहे आणि नाही") == "mr"
+    assert _language("आहे आणि नाही है है") == "hi"  # a lead of three over Hindi is needed
