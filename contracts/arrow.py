@@ -26,9 +26,15 @@ LINEAGE_COLUMNS = ("pipeline_version", "run_id")
 
 def polars_schema(model: type[pa.DataFrameModel]) -> pl.Schema:
     """Column names and Polars types of a model: its own fields first, the lineage columns last."""
+    return pl.Schema(_polars_columns(model))  # a fresh schema each call: callers may change theirs
+
+
+@lru_cache(maxsize=None)
+def _polars_columns(model: type[pa.DataFrameModel]) -> tuple[tuple[str, pl.DataType], ...]:
+    # Pandera builds the schema anew (deep copies of every column) on each to_schema(): a third of a millisecond.
     columns = model.to_schema().columns
     order = [name for name in columns if name not in LINEAGE_COLUMNS] + [n for n in LINEAGE_COLUMNS if n in columns]
-    return pl.Schema({name: columns[name].dtype.type for name in order})
+    return tuple((name, columns[name].dtype.type) for name in order)
 
 
 def columns_frame(columns: dict[str, list], schema: Mapping[str, pl.DataType]) -> pl.DataFrame:

@@ -601,7 +601,13 @@ def commit(
     checked = old_articles.join(sources, on="article_id", how="inner")
     moved = set(checked.filter(pl.col("source_files") != pl.col("sources"))["article_id"].to_list())
 
+    # Rows stage and stay with their file list; only those of an article held by several files, or whose files
+    # changed, need the list from the manifest.
+    differing = pa.array(sorted(moved | set(sources.filter(pl.col("sources").list.len() > 1)["article_id"].to_list())), pa.string())
+
     def with_sources(rows: pa.Table) -> pa.Table:
+        if not pc.any(pc.is_in(rows["article_id"], value_set=differing)).as_py():
+            return rows
         joined = pl.from_arrow(rows).drop("source_files").join(sources, on="article_id", how="left", maintain_order="left")
         fixed = joined.with_columns(source_files=pl.col("sources"), source_file=pl.col("sources").list.first()).drop("sources")
         return arrow_table(fixed, "articles", with_partition=False)
