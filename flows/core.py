@@ -72,7 +72,7 @@ def _start_helpers(workers: int) -> ProcessPoolExecutor | None:
     method = "spawn" if _polars_pool_started() or "fork" not in multiprocessing.get_all_start_methods() else "fork"
     pool = ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context(method))
     for _ in range(workers - 1):  # one submit per helper: the pool starts a process for each waiting task
-        pool.submit(stages.load_reference_data)
+        pool.submit(stages.warm_up)
     return pool
 
 
