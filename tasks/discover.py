@@ -15,15 +15,23 @@ from tasks.read import SUPPORTED_SUFFIXES, Rejection
 HASH_CHUNK = 1 << 16
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceFile:
-    """An entry under the source folder: an article file, or something that is reported instead of read."""
+    """An entry under the source folder: an article file, or something that is reported instead of read.
 
-    path: Path
+    Small, as a run holds one per file of the folder: the folder's Path is shared, the file's own is made when needed.
+    """
+
+    root: Path                    # the source folder
     relpath: str                  # POSIX path relative to the source folder
     size: int
     mtime_ns: int
     rejection: str | None = None  # why it is not read (symbolic link, unsupported type), None for article files
+
+    @property
+    def path(self) -> Path:
+        """The file's path."""
+        return self.root / self.relpath
 
 
 @dataclass
@@ -51,11 +59,11 @@ def discover_source_files(source_root: Path) -> list[SourceFile]:
     if not source_root.is_dir():
         raise FileNotFoundError(f"source folder {source_root} does not exist or is not a folder")
     found: list[SourceFile] = []
-    _scan_folder(source_root, "", found)
+    _scan_folder(source_root, source_root, "", found)
     return found
 
 
-def _scan_folder(folder: Path, prefix: str, found: list[SourceFile]) -> None:
+def _scan_folder(root: Path, folder: Path, prefix: str, found: list[SourceFile]) -> None:
     """Append a folder's files (sorted by name), then its subfolders' (sorted, depth first), like os.walk top-down.
 
     os.scandir answers "is it a folder, is it a link" from the directory listing itself: one lstat per file instead of
@@ -79,9 +87,9 @@ def _scan_folder(folder: Path, prefix: str, found: list[SourceFile]) -> None:
             rejection = f"symbolic link to {os.readlink(path)}: not followed (copy the file into the source folder instead)"
         elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
             rejection = f"unsupported file type '{path.suffix or '(none)'}': expected one of {', '.join(SUPPORTED_SUFFIXES)}"
-        found.append(SourceFile(path, prefix + entry.name, stat.st_size, stat.st_mtime_ns, rejection))
+        found.append(SourceFile(root, prefix + entry.name, stat.st_size, stat.st_mtime_ns, rejection))
     for entry in subfolders:
-        _scan_folder(folder / entry.name, f"{prefix}{entry.name}/", found)
+        _scan_folder(root, folder / entry.name, f"{prefix}{entry.name}/", found)
 
 
 def content_hash(source: SourceFile) -> str:

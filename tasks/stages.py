@@ -205,15 +205,20 @@ def unique_articles(docs: Sequence[ArticleDoc]) -> list[ArticleDoc]:
     return list(seen.values())
 
 
-def file_outcomes(files: Sequence[SourceFile], hashes: dict[str, str], docs: Sequence[ArticleDoc | ArticleRef], valid_ids: set[str], quarantined: set[str]) -> list[FileOutcome]:
-    """What became of each processed file: its articles that passed validation, and its status for the manifest."""
-    articles_of: dict[str, list[str]] = {}
-    for doc in docs:
-        if doc.article_id in valid_ids:
-            articles_of.setdefault(doc.source_file, []).append(doc.article_id)
+def file_outcomes(files: Sequence[SourceFile], hashes: dict[str, str], docs: pl.DataFrame, quarantined: set[str]) -> list[FileOutcome]:
+    """What became of each processed file: its articles that passed validation, and its status for the manifest.
+
+    `docs`: source_file, article_id and valid (the article passed its contract) of every cleaned article, in order.
+    """
+    valid_ids = docs.filter("valid").select("article_id").unique()
+    articles_of = dict(
+        docs.join(valid_ids, on="article_id", how="semi", maintain_order="left")
+        .group_by("source_file", maintain_order=True).agg(pl.col("article_id").unique(maintain_order=True))
+        .iter_rows()
+    )
     outcomes = []
     for source in files:
-        ids = tuple(dict.fromkeys(articles_of.get(source.relpath, [])))
+        ids = tuple(articles_of.get(source.relpath, ()))
         status = "quarantined" if not ids else ("partial" if source.relpath in quarantined else "ingested")
         outcomes.append(FileOutcome(source.relpath, hashes[source.relpath], source.size, source.mtime_ns, ids, status))
     return outcomes
@@ -274,13 +279,17 @@ class StageCalls:
 PLAIN_STAGES = StageCalls()
 
 
+DOCS_SCHEMA = {"source_file": pl.Utf8, "article_id": pl.Utf8, "valid": pl.Boolean}
+
+
 @dataclass
 class BatchOutcome:
     """What a staged batch leaves for the commit and the report: small, whatever the batch size."""
 
     label: str
-    docs: list[tuple[str, str]]  # (source_file, article_id) of every cleaned article, copies included
-    valid_ids: list[str]
+    # source_file, article_id and valid (passed its contract) of every cleaned article, copies included: a frame,
+    # as a run holds these for every article until its commit
+    docs: pl.DataFrame
     quarantine: pl.DataFrame
     catalog: pl.DataFrame
     articles: int
@@ -366,10 +375,11 @@ def _process_batch(label: str, files: Sequence[SourceFile], settings: BatchSetti
         pl.concat([rejections_frame(read_rejected + clean_rejected), invalid]), settings.run_id, settings.pipeline_version, settings.run_date
     )
     timed("write", calls.write, settings.staging, label, {"articles": articles, "mentions": mentions, "events": events, "quarantine": quarantine})
+    valid = set(articles["article_id"].to_list())
     return BatchOutcome(
         label=label,
-        docs=[(doc.source_file, doc.article_id) for doc in docs],
-        valid_ids=articles["article_id"].to_list(),
+        docs=pl.DataFrame({"source_file": [doc.source_file for doc in docs], "article_id": [doc.article_id for doc in docs],
+                           "valid": [doc.article_id in valid for doc in docs]}, schema=DOCS_SCHEMA),
         quarantine=quarantine,
         catalog=catalog,
         articles=articles.height,
@@ -439,18 +449,9 @@ class RunLedger:
     def file_outcomes(self, plan: RunPlan, discover_quarantine: pl.DataFrame) -> list[FileOutcome]:
         """What became of each processed file, for the manifest."""
         ordered = self.in_order()
-        docs = [ArticleRef(source, article) for o in ordered for source, article in o.docs]
-        valid = {i for o in ordered for i in o.valid_ids}
         quarantined = {f for o in ordered for f in o.quarantine["source_file"].to_list()} | set(discover_quarantine["source_file"].to_list())
-        return file_outcomes(plan.to_process, plan.hashes, docs, valid, quarantined)
-
-
-@dataclass(frozen=True)
-class ArticleRef:
-    """An article found in a source file (what file_outcomes needs of a cleaned article)."""
-
-    source_file: str
-    article_id: str
+        docs = concat_or_empty([o.docs for o in ordered], pl.DataFrame(schema=DOCS_SCHEMA))
+        return file_outcomes(plan.to_process, plan.hashes, docs, quarantined)
 
 
 def discover_quarantine(plan: RunPlan, settings: BatchSettings) -> pl.DataFrame:

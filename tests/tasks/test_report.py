@@ -9,7 +9,7 @@ from tasks.stages import BatchOutcome
 
 def test_report_counts_files_rows_and_quarantine_reasons(tmp_path):
     summary = RunSummary("20260101T000000Z-abcdef", "/in", "/wh")
-    plan = RunPlan(new=[SourceFile(tmp_path / "a.txt", "a.txt", 1, 1)], unchanged=["b.txt"], deleted=["c.txt"])
+    plan = RunPlan(new=[SourceFile(tmp_path, "a.txt", 1, 1)], unchanged=["b.txt"], deleted=["c.txt"])
     summary.plan(plan)
     articles = pl.DataFrame({"article_id": ["art_1"], "source_file": ["a.txt"]})
     events = pl.DataFrame({"article_id": ["art_1"], "event_type": ["AGREE"], "event_date": [None], "description_en": ["India agreed"]},
@@ -18,7 +18,8 @@ def test_report_counts_files_rows_and_quarantine_reasons(tmp_path):
     quarantine = pl.DataFrame({"source_file": ["bad.txt"], "stage": ["read"], "reason": ["empty file"]})
     catalog = pl.DataFrame({"entity_id": ["country:ind"], "entity_type": ["COUNTRY"], "name_en": ["India"], "iso3": ["IND"], "country_iso3": ["IND"]})
     # What one staged batch leaves (tasks.stages.process_batch), then the close after the commit.
-    summary.add_batch(BatchOutcome("000000", [("a.txt", "art_1")], ["art_1"], quarantine, catalog, articles.height, mentions.height,
+    docs = pl.DataFrame({"source_file": ["a.txt"], "article_id": ["art_1"], "valid": [True]})
+    summary.add_batch(BatchOutcome("000000", docs, quarantine, catalog, articles.height, mentions.height,
                                    events.height, event_digest(events, articles), mentions.group_by("entity_id").agg(mentions=pl.len())))
     summary.finish(catalog, quarantine.clear(), {"articles": 5})
     text = summary.terminal_text()

@@ -78,7 +78,7 @@ def test_batches_keep_file_order_and_shrink_towards_the_end_so_parallel_processe
     from tasks.discover import SourceFile
     from tasks.stages import batches_of
 
-    files = [SourceFile(Path(f"/in/{n:05d}.txt"), f"{n:05d}.txt", 1, 0) for n in range(7_291)]
+    files = [SourceFile(Path("/in"), f"{n:05d}.txt", 1, 0) for n in range(7_291)]
     batches = list(batches_of(files, 1_000))
     sizes = [len(batch) for _, batch in batches]
     assert [f for _, batch in batches for f in batch] == files
@@ -91,13 +91,13 @@ def test_batches_keep_file_order_and_shrink_towards_the_end_so_parallel_processe
 def test_the_ledger_keeps_one_catalog_row_per_entity_from_the_latest_batch_with_every_batchs_aliases_whatever_the_order_of_arrival():
     import polars as pl
 
-    from tasks.stages import BatchOutcome, RunLedger
+    from tasks.stages import DOCS_SCHEMA, BatchOutcome, RunLedger
     from tasks.translate import CATALOG_SCHEMA
 
     def outcome(label: str, names: dict[str, str]) -> BatchOutcome:
         catalog = pl.DataFrame([{"entity_id": i, "entity_type": "PERSON", "name_en": n, "aliases": [n.split()[-1], "x"], "name_method": "transliteration"}
                                 for i, n in names.items()], schema=CATALOG_SCHEMA)
-        return BatchOutcome(label, [], [], pl.DataFrame(), catalog, 0, 0, 0, [], pl.DataFrame({"entity_id": [], "mentions": []}))
+        return BatchOutcome(label, pl.DataFrame(schema=DOCS_SCHEMA), pl.DataFrame(), catalog, 0, 0, 0, [], pl.DataFrame({"entity_id": [], "mentions": []}))
 
     ledger = RunLedger()
     for label, names in (("000002", {"person:a": "A (third)"}), ("000000", {"person:a": "A (first)", "person:b": "B"}),
