@@ -297,6 +297,9 @@ def arrow_table(frame: pl.DataFrame, dataset: str, with_partition: bool = True) 
 WRITE_BUDGET_BYTES = 16 << 20
 READ_BATCH_ROWS = 50_000
 FSYNC_THREADS = 8
+# Mentions partitions counted together for the entity table, up to this much Parquet: a query per partition paid
+# more for starting the query than for its rows (0.5 s of a 10,000-article commit), all at once would hold the run.
+USAGE_PART_BYTES = 1 << 20
 
 
 # Whole texts: their min/max statistics never prune a read, yet they were most of a file's footer (two copies of an
@@ -521,6 +524,25 @@ def entity_usage(mention_parts: Iterable[pl.DataFrame | pl.LazyFrame], articles:
     )
 
 
+def _usage_parts(version: Path) -> list[list[Path]]:
+    """A version's mentions files in parts that share no article: whole partitions, gathered up to USAGE_PART_BYTES each."""
+    # An article's mentions all sit in its published_month partition.
+    partitions: dict[Path, list[Path]] = {}
+    for file in _dataset_files(version, "mentions"):
+        partitions.setdefault(file.parent, []).append(file)
+    parts: list[list[Path]] = []
+    size = 0
+    for files in partitions.values():
+        files_size = sum(file.stat().st_size for file in files)
+        if parts and size + files_size <= USAGE_PART_BYTES:
+            parts[-1] += files
+            size += files_size
+        else:
+            parts.append(list(files))
+            size = files_size
+    return parts
+
+
 def entities_table(catalog: pl.DataFrame, usage: pl.DataFrame, run_id: str, version: str) -> pl.DataFrame:
     """One row per entity mentioned anywhere in the warehouse (see entity_usage), with its catalog entry."""
     return (
@@ -626,11 +648,7 @@ def commit(
             done.result()
             fault_point("version-dataset")
 
-    # An article's mentions all sit in its published_month partition: partitions share no article.
-    partitions: dict[Path, list[Path]] = {}
-    for file in _dataset_files(new, "mentions"):
-        partitions.setdefault(file.parent, []).append(file)
-    usage = entity_usage((_scan_files(files, "mentions", ["entity_id", "article_id"]) for files in partitions.values()),
+    usage = entity_usage((_scan_files(files, "mentions", ["entity_id", "article_id"]) for files in _usage_parts(new)),
                          _scan(new, "articles", ["article_id", "published_date"]))
     old_catalog = _read_files("entities", _dataset_files(old, "entities"), catalog.columns)
     entities = entities_table(pl.concat([old_catalog, catalog], how="vertical_relaxed"), usage, staging.run_id, version)
