@@ -50,9 +50,10 @@ VERSIONS = "_versions"
 STAGING = "_staging"
 LOCK = "_lock"
 ARTICLE_DATASETS = ("articles", "mentions", "events")
-# Fault injection for the crash tests: KHANIJ_FAULT="<point>:<n>:<kill|raise|sleep>" acts the n-th time the
-# process passes <point>: kill -9 itself, raise InjectedFault, or sleep 5 s (to make two runs overlap).
+# Fault injection for the crash tests: KHANIJ_FAULT="<point>:<n>:<kill|raise|sleep>[:<seconds>]" acts the n-th
+# time the process passes <point>: kill -9 itself, raise InjectedFault, or sleep (5 s unless given; to make two runs overlap).
 FAULT_ENV = "KHANIJ_FAULT"
+FAULT_SLEEP_SECONDS = 5.0
 _fault_counts: dict[str, int] = {}
 
 
@@ -69,7 +70,7 @@ def fault_point(name: str) -> None:
     spec = os.environ.get(FAULT_ENV)
     if not spec:
         return
-    point, nth, mode = spec.split(":")
+    point, nth, mode, *seconds = spec.split(":")
     if point != name:
         return
     _fault_counts[name] = _fault_counts.get(name, 0) + 1
@@ -77,7 +78,7 @@ def fault_point(name: str) -> None:
         if mode == "kill":
             os.kill(os.getpid(), 9)
         if mode == "sleep":
-            time.sleep(5)
+            time.sleep(float(seconds[0]) if seconds else FAULT_SLEEP_SECONDS)
             return
         raise InjectedFault(f"injected fault at {name} #{nth}")
 

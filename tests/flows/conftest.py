@@ -156,10 +156,11 @@ def served_deployment(tmp_path_factory) -> Iterator[ServedDeployment]:
         start("server", [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)], server_env)
         wait_until(lambda: get_json(f"{api_url}/health") is True, SERVER_START_SECONDS, "prefect server start", alive)
         # Runs are started from the serve process's children; a 1 s poll makes a UI click start within a second.
-        # Every served run pauses 5 s inside its commit (the crash tests' sleep fault point), so a second run
-        # triggered while the first runs certainly meets the concurrency limit, however fast ingestion gets.
+        # Every served run pauses 12 s inside its commit (the crash tests' sleep fault point), so a second run
+        # triggered while the first runs certainly meets the concurrency limit, however fast ingestion gets. (With
+        # 5 s, a loaded machine once let the first run end before the runner got to the second.)
         start("serve", [sys.executable, "-m", "khanij.cli", "serve"],
-              {**client_env, "PREFECT_RUNNER_POLL_FREQUENCY": "1", "KHANIJ_FAULT": "before-swap:1:sleep"})
+              {**client_env, "PREFECT_RUNNER_POLL_FREQUENCY": "1", "KHANIJ_FAULT": "before-swap:1:sleep:12"})
         deployment = wait_until(lambda: get_json(f"{api_url}/deployments/name/{FULL_NAME}"), SERVE_START_SECONDS, "khanij serve registering its deployment", alive)
         served.deployment_id = deployment["id"]
         # The runner polls only after registering: wait for its first poll so a run triggered now is picked up at once.
