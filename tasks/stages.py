@@ -32,7 +32,7 @@ from tasks.report import event_digest
 from tasks.translate import describe_events, discovered_entities, empty_catalog, entity_catalog, summarize_articles
 from tasks.validate import quarantine_frame, validate_batch
 from tasks.synth import render_txt, synth_article
-from tasks.warehouse import FileOutcome, RunStaging, commit, new_run_id, read_dataset, recover
+from tasks.warehouse import OUTCOME_SCHEMA, RunStaging, commit, new_run_id, read_dataset, recover
 from tasks.reference import (
     load_abbreviations,
     load_amount_lexicon,
@@ -205,23 +205,32 @@ def unique_articles(docs: Sequence[ArticleDoc]) -> list[ArticleDoc]:
     return list(seen.values())
 
 
-def file_outcomes(files: Sequence[SourceFile], hashes: dict[str, str], docs: pl.DataFrame, quarantined: set[str]) -> list[FileOutcome]:
-    """What became of each processed file: its articles that passed validation, and its status for the manifest.
+def file_outcomes(files: Sequence[SourceFile], hashes: dict[str, str], docs: pl.DataFrame, quarantined: set[str]) -> pl.DataFrame:
+    """What became of each processed file (an outcomes frame, in file order): its articles that passed validation, and
+    its status for the manifest.
 
     `docs`: source_file, article_id and valid (the article passed its contract) of every cleaned article, in order.
     """
     valid_ids = docs.filter("valid").select("article_id").unique()
-    articles_of = dict(
+    articles_of = (
         docs.join(valid_ids, on="article_id", how="semi", maintain_order="left")
-        .group_by("source_file", maintain_order=True).agg(pl.col("article_id").unique(maintain_order=True))
-        .iter_rows()
+        .group_by("source_file", maintain_order=True).agg(article_ids=pl.col("article_id").unique(maintain_order=True))
     )
-    outcomes = []
-    for source in files:
-        ids = tuple(articles_of.get(source.relpath, ()))
-        status = "quarantined" if not ids else ("partial" if source.relpath in quarantined else "ingested")
-        outcomes.append(FileOutcome(source.relpath, hashes[source.relpath], source.size, source.mtime_ns, ids, status))
-    return outcomes
+    processed = pl.DataFrame({
+        "source_file": [source.relpath for source in files],
+        "content_sha256": [hashes[source.relpath] for source in files],
+        "size_bytes": [source.size for source in files],
+        "mtime_ns": [source.mtime_ns for source in files],
+    }, schema={name: OUTCOME_SCHEMA[name] for name in ("source_file", "content_sha256", "size_bytes", "mtime_ns")})
+    set_aside = pl.Series(sorted(quarantined), dtype=pl.Utf8).implode()
+    return (
+        processed.join(articles_of, on="source_file", how="left", maintain_order="left")
+        .with_columns(article_ids=pl.col("article_ids").fill_null(pl.lit([], pl.List(pl.Utf8))))
+        .with_columns(status=pl.when(pl.col("article_ids").list.len() == 0).then(pl.lit("quarantined"))
+                      .when(pl.col("source_file").is_in(set_aside)).then(pl.lit("partial"))
+                      .otherwise(pl.lit("ingested")))
+        .select(OUTCOME_SCHEMA.keys())
+    )
 
 
 # ---- One batch, start to finish: the sequence the Prefect flow and the core runner share ----
@@ -446,8 +455,8 @@ class RunLedger:
         """The run's entity catalog: one row per entity, from the latest batch (in batch order) that names it, with every batch's aliases."""
         return self._catalog.drop("_batch")  # add keeps it in batch order
 
-    def file_outcomes(self, plan: RunPlan, discover_quarantine: pl.DataFrame) -> list[FileOutcome]:
-        """What became of each processed file, for the manifest."""
+    def file_outcomes(self, plan: RunPlan, discover_quarantine: pl.DataFrame) -> pl.DataFrame:
+        """What became of each processed file, for the manifest (an outcomes frame)."""
         ordered = self.in_order()
         quarantined = {f for o in ordered for f in o.quarantine["source_file"].to_list()} | set(discover_quarantine["source_file"].to_list())
         docs = concat_or_empty([o.docs for o in ordered], pl.DataFrame(schema=DOCS_SCHEMA))
