@@ -104,8 +104,9 @@ def test_two_runs_at_once_do_not_interleave(tmp_path, prefect_server):
     (source / "new.txt").write_text(NEW_ARTICLE, encoding="utf-8")
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
     command = [sys.executable, "-m", "khanij.cli", "run", "--source", str(source), "--warehouse", str(warehouse), "--batch-size", "1"]
-    # The first run pauses 5 s inside its commit, so the second certainly starts while it holds the warehouse.
-    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**env, "KHANIJ_FAULT": "before-swap:1:sleep"})
+    # The first run pauses 12 s inside its commit, so the second certainly starts while it holds the warehouse (a
+    # fresh process's imports took longer than a 5 s pause once, on a heavily loaded machine).
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**env, "KHANIJ_FAULT": "before-swap:1:sleep:12"})
     deadline = time.monotonic() + 120
     while "run_id" not in ((warehouse / "_lock").read_text(encoding="utf-8") if (warehouse / "_lock").exists() else ""):
         assert time.monotonic() < deadline, "the first run never took the lock"
