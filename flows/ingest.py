@@ -53,11 +53,11 @@ def discover(source: Path, warehouse: Path, full_refresh: bool) -> RunPlan:
 
 
 @task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=1)
-def read(batch: Sequence[SourceFile], source: Path, max_file_bytes: int) -> tuple[list[RawArticle], list[Rejection]]:
-    """Read and decode a batch of files; unreadable ones become rejections."""
-    raws, rejected = stages.read_batch(batch, source, max_file_bytes)
+def read(batch: Sequence[SourceFile], source: Path, max_file_bytes: int) -> tuple[list[RawArticle], list[Rejection], pl.DataFrame]:
+    """Read and decode a batch of files; unreadable ones become rejections. Each file's hash, for the manifest."""
+    raws, rejected, hashes = stages.read_batch(batch, source, max_file_bytes)
     _warn(rejected)
-    return raws, rejected
+    return raws, rejected, hashes
 
 
 @task(cache_policy=NO_CACHE)

@@ -42,7 +42,9 @@ class RunPlan:
     changed: list[SourceFile] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
-    hashes: dict[str, str] = field(default_factory=dict)   # relpath -> content sha256 of files to process
+    # relpath -> content sha256 of the files to process that discovery hashed: changed files (compared by content) and
+    # entries that are reported instead of read. New article files are hashed by the read stage, from the bytes it reads.
+    hashes: dict[str, str] = field(default_factory=dict)
 
     @property
     def to_process(self) -> list[SourceFile]:
@@ -115,14 +117,17 @@ def plan_run(files: Sequence[SourceFile], manifest: pl.DataFrame, full_refresh: 
                 and (before["size_bytes"], before["mtime_ns"]) == (source.size, source.mtime_ns):
             plan.unchanged.append(source.relpath)
             continue
-        digest = content_hash(source)
         if before is None or full_refresh:
+            # Nothing to compare: a new article file is hashed as it is read (once, in a batch, not twice here).
             plan.new.append(source)
-        elif digest == before["content_sha256"] and before["status"] != "deleted_kept":
+            if source.rejection:
+                plan.hashes[source.relpath] = content_hash(source)
+            continue
+        digest = content_hash(source)
+        if digest == before["content_sha256"] and before["status"] != "deleted_kept":
             plan.unchanged.append(source.relpath)  # touched, same content
             continue
-        else:
-            plan.changed.append(source)
+        plan.changed.append(source)
         plan.hashes[source.relpath] = digest
     present = {f.relpath for f in files}
     plan.deleted = sorted(name for name, row in committed.items() if name not in present and row["status"] != "deleted_kept")

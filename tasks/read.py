@@ -7,7 +7,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import trafilatura
 from trafilatura.settings import Extractor
@@ -78,6 +78,14 @@ class Rejection:
     payload: str | None
 
 
+class FileArticles(NamedTuple):
+    """What one source file gave: its articles, a Rejection for each problem, and the SHA-256 of the bytes they came from."""
+
+    articles: list[RawArticle]
+    rejections: list[Rejection]
+    sha256: str | None  # None when the file was not read whole (unsupported type, too large, unreadable)
+
+
 def decode_bytes(data: bytes) -> str:
     """Text of a file: UTF-8 (with or without BOM) or UTF-16 with BOM; ArticleDecodeError otherwise."""
     for bom, codec in _BOMS:
@@ -115,26 +123,30 @@ def _decode_after_bom(data: bytes, bom_length: int, codec: str) -> str:
     return text
 
 
-def read_article_file(
-    path: Path, source_root: Path, max_bytes: int = 5_000_000
-) -> tuple[list[RawArticle], list[Rejection]]:
-    """Articles in one source file, and a Rejection for each problem; never raises for bad content."""
+def read_article_file(path: Path, source_root: Path, max_bytes: int = 5_000_000) -> FileArticles:
+    """Articles in one source file, a Rejection for each problem, and the hash of the bytes read; never raises for bad content."""
     source_file = path.relative_to(source_root).as_posix()
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         expected = ", ".join(SUPPORTED_SUFFIXES)
-        return [], [_reject(source_file, f"unsupported file type '{path.suffix}': expected one of {expected}")]
+        return FileArticles([], [_reject(source_file, f"unsupported file type '{path.suffix}': expected one of {expected}")], None)
     try:
         # The size from the open file: no second lookup of the path, which cost a third of reading a small article.
         with path.open("rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > max_bytes:
-                return [], [_reject(source_file, _too_large(size, max_bytes))]
+                return FileArticles([], [_reject(source_file, _too_large(size, max_bytes))], None)
             data = handle.read()
     except OSError as exc:
-        return [], [_reject(source_file, f"could not read the file: {exc.strerror or exc}")]
+        return FileArticles([], [_reject(source_file, f"could not read the file: {exc.strerror or exc}")], None)
     if len(data) > max_bytes:
-        return [], [_reject(source_file, _too_large(len(data), max_bytes))]
+        return FileArticles([], [_reject(source_file, _too_large(len(data), max_bytes))], None)
+    # The manifest's hash is of the bytes this run ingested, whatever the file holds by the time it is committed.
+    return FileArticles(*_articles_in(source_file, suffix, data), hashlib.sha256(data).hexdigest())
+
+
+def _articles_in(source_file: str, suffix: str, data: bytes) -> tuple[list[RawArticle], list[Rejection]]:
+    """The articles of a file's bytes, by its type."""
     try:
         text = decode_bytes(data)
     except ArticleDecodeError as exc:

@@ -22,7 +22,7 @@ from contracts.datasets import Article, Event
 from khanij import PIPELINE_VERSION
 from tasks.amounts import find_amounts
 from tasks.clean import MatchingForm, Sentence, clean_article_text, matching_form
-from tasks.discover import RunPlan, SourceFile, discover_source_files, plan_run, rejections_of
+from tasks.discover import RunPlan, SourceFile, content_hash, discover_source_files, plan_run, rejections_of
 from tasks.dates import find_dates, latest_full_date, parse_date_value
 from tasks.entities import MentionRecord, extract_mentions, mentions_frame
 from tasks.events import EventRecord, extract_events
@@ -205,11 +205,12 @@ def unique_articles(docs: Sequence[ArticleDoc]) -> list[ArticleDoc]:
     return list(seen.values())
 
 
-def file_outcomes(files: Sequence[SourceFile], hashes: dict[str, str], docs: pl.DataFrame, quarantined: set[str]) -> pl.DataFrame:
-    """What became of each processed file (an outcomes frame, in file order): its articles that passed validation, and
-    its status for the manifest.
+def file_outcomes(files: Sequence[SourceFile], hashes: pl.DataFrame, docs: pl.DataFrame, quarantined: set[str]) -> pl.DataFrame:
+    """What became of each processed file (an outcomes frame, in file order): its hash, its articles that passed
+    validation, and its status for the manifest.
 
-    `docs`: source_file, article_id and valid (the article passed its contract) of every cleaned article, in order.
+    `hashes`: source_file and content_sha256 of every file (FILE_HASHES_SCHEMA). `docs`: source_file, article_id and
+    valid (the article passed its contract) of every cleaned article, in order.
     """
     valid_ids = docs.filter("valid").select("article_id").unique()
     articles_of = (
@@ -218,10 +219,13 @@ def file_outcomes(files: Sequence[SourceFile], hashes: dict[str, str], docs: pl.
     )
     processed = pl.DataFrame({
         "source_file": [source.relpath for source in files],
-        "content_sha256": [hashes[source.relpath] for source in files],
         "size_bytes": [source.size for source in files],
         "mtime_ns": [source.mtime_ns for source in files],
-    }, schema={name: OUTCOME_SCHEMA[name] for name in ("source_file", "content_sha256", "size_bytes", "mtime_ns")})
+    }, schema={name: OUTCOME_SCHEMA[name] for name in ("source_file", "size_bytes", "mtime_ns")})
+    processed = processed.join(hashes, on="source_file", how="left", maintain_order="left")
+    unhashed = processed.filter(pl.col("content_sha256").is_null())["source_file"]
+    if unhashed.len():
+        raise RuntimeError(f"no content hash for {unhashed.len()} processed file(s), e.g. {unhashed[0]}: neither discovery nor a batch hashed it")
     set_aside = pl.Series(sorted(quarantined), dtype=pl.Utf8).implode()
     return (
         processed.join(articles_of, on="source_file", how="left", maintain_order="left")
@@ -238,14 +242,16 @@ def file_outcomes(files: Sequence[SourceFile], hashes: dict[str, str], docs: pl.
 REPORT_ROWS = 1000  # events listed in a run report: enough to read, small whatever the run's size
 
 
-def read_batch(files: Sequence[SourceFile], source: Path, max_file_bytes: int) -> tuple[list[RawArticle], list[Rejection]]:
-    """Read and decode a batch of files; unreadable ones become rejections."""
-    raws, rejected = [], []
+def read_batch(files: Sequence[SourceFile], source: Path, max_file_bytes: int) -> tuple[list[RawArticle], list[Rejection], pl.DataFrame]:
+    """Read and decode a batch of files; unreadable ones become rejections. Also each file's hash, for the manifest
+    (FILE_HASHES_SCHEMA): of the bytes read, or of the file as it is when it was not read whole."""
+    raws, rejected, hashes = [], [], []
     for source_file in files:
-        found, bad = read_article_file(source_file.path, source, max_file_bytes)
-        raws += found
-        rejected += bad
-    return raws, rejected
+        found = read_article_file(source_file.path, source, max_file_bytes)
+        raws += found.articles
+        rejected += found.rejections
+        hashes.append(found.sha256 or content_hash(source_file))
+    return raws, rejected, pl.DataFrame({"source_file": [f.relpath for f in files], "content_sha256": hashes}, schema=FILE_HASHES_SCHEMA)
 
 
 def validate_with_lineage(articles: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFrame, run_id: str,
@@ -289,6 +295,7 @@ PLAIN_STAGES = StageCalls()
 
 
 DOCS_SCHEMA = {"source_file": pl.Utf8, "article_id": pl.Utf8, "valid": pl.Boolean}
+FILE_HASHES_SCHEMA = {"source_file": pl.Utf8, "content_sha256": pl.Utf8}
 
 
 @dataclass
@@ -306,6 +313,7 @@ class BatchOutcome:
     events: int
     new_events: list[dict]  # the first REPORT_ROWS events, for the report
     entity_mentions: pl.DataFrame  # entity_id, mentions
+    file_hashes: pl.DataFrame  # FILE_HASHES_SCHEMA: every file of the batch, with the hash of what was read
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -372,7 +380,7 @@ def _process_batch(label: str, files: Sequence[SourceFile], settings: BatchSetti
         seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - started
         return result
 
-    raws, read_rejected = timed("read", calls.read, files, settings.source, settings.max_file_bytes)
+    raws, read_rejected, file_hashes = timed("read", calls.read, files, settings.source, settings.max_file_bytes)
     docs, clean_rejected = timed("clean", calls.clean, raws, settings.accept_languages)
     unique = unique_articles(docs)
     mentions, records = timed("extract entities", calls.extract_entities, unique)
@@ -396,6 +404,7 @@ def _process_batch(label: str, files: Sequence[SourceFile], settings: BatchSetti
         events=events.height,
         new_events=event_digest(events.head(REPORT_ROWS), articles),
         entity_mentions=mentions.group_by("entity_id").agg(mentions=pl.len()),
+        file_hashes=file_hashes,
         stage_seconds=seconds,
     )
 
@@ -460,7 +469,10 @@ class RunLedger:
         ordered = self.in_order()
         quarantined = {f for o in ordered for f in o.quarantine["source_file"].to_list()} | set(discover_quarantine["source_file"].to_list())
         docs = concat_or_empty([o.docs for o in ordered], pl.DataFrame(schema=DOCS_SCHEMA))
-        return file_outcomes(plan.to_process, plan.hashes, docs, quarantined)
+        # The batches' hashes first: of the bytes each ingested. Discovery's cover the files no batch reads.
+        discovered = pl.DataFrame({"source_file": list(plan.hashes), "content_sha256": list(plan.hashes.values())}, schema=FILE_HASHES_SCHEMA)
+        hashes = pl.concat([*(o.file_hashes for o in ordered), discovered]).unique("source_file", keep="first", maintain_order=True)
+        return file_outcomes(plan.to_process, hashes, docs, quarantined)
 
 
 def discover_quarantine(plan: RunPlan, settings: BatchSettings) -> pl.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 
@@ -10,6 +11,7 @@ import pytest
 from flows.ingest import ingest_articles
 from flows.params import IngestParameters
 from tests.conftest import SAMPLES
+from tasks.warehouse import read_dataset
 from tests.flows.helpers import EDITED_ARTICLE, LINEAGE, NEW_ARTICLE, snapshot
 
 
@@ -36,6 +38,20 @@ def test_second_run_with_nothing_new_writes_nothing(folders):
     assert summary.files_unchanged == 2 and summary.articles == 0
     assert summary.dataset_rows["articles"] == 2, "the report still shows what the warehouse holds"
     assert snapshot(warehouse) == before and (warehouse / "_current").resolve() == version
+
+
+def test_the_manifest_holds_the_hash_of_every_files_bytes_new_edited_or_quarantined(folders):
+    source, warehouse = folders
+    (source / "new.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    (source / "empty.txt").write_bytes(b"")
+    edited = sorted(SAMPLES.glob("*.txt"))[0].name
+    (source / edited).write_text(EDITED_ARTICLE, encoding="utf-8")
+    _run(source, warehouse)
+    manifest = read_dataset(warehouse, "manifest")
+    assert dict(zip(manifest["source_file"], manifest["content_sha256"], strict=True)) == {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in source.iterdir()
+    }
+    assert dict(zip(manifest["source_file"], manifest["status"], strict=True))["empty.txt"] == "quarantined"
 
 
 def test_add_edit_delete_change_exactly_that_files_rows(folders):

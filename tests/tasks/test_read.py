@@ -31,7 +31,8 @@ def read(tmp_path: Path, name: str, content: bytes | str, **kwargs):
     path = tmp_path / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-    return read_article_file(path, tmp_path, **kwargs)
+    articles, rejections, _ = read_article_file(path, tmp_path, **kwargs)
+    return articles, rejections
 
 
 def single_rejection(outcome) -> str:
@@ -116,7 +117,7 @@ def test_unsupported_suffix_is_rejected(tmp_path):
 
 def test_unreadable_path_becomes_a_rejection(tmp_path):
     (tmp_path / "folder.txt").mkdir()
-    assert "could not read the file" in single_rejection(read_article_file(tmp_path / "folder.txt", tmp_path))
+    assert "could not read the file" in single_rejection(read_article_file(tmp_path / "folder.txt", tmp_path)[:2])
 
 
 def test_json_object_gives_text_and_metadata(tmp_path):

@@ -20,7 +20,8 @@ def test_report_counts_files_rows_and_quarantine_reasons(tmp_path):
     # What one staged batch leaves (tasks.stages.process_batch), then the close after the commit.
     docs = pl.DataFrame({"source_file": ["a.txt"], "article_id": ["art_1"], "valid": [True]})
     summary.add_batch(BatchOutcome("000000", docs, quarantine, catalog, articles.height, mentions.height,
-                                   events.height, event_digest(events, articles), mentions.group_by("entity_id").agg(mentions=pl.len())))
+                                   events.height, event_digest(events, articles), mentions.group_by("entity_id").agg(mentions=pl.len()),
+                                   pl.DataFrame({"source_file": ["a.txt"], "content_sha256": ["0" * 64]})))
     summary.finish(catalog, quarantine.clear(), {"articles": 5})
     text = summary.terminal_text()
     assert "1 new, 0 changed, 1 unchanged; 1 deleted" in text

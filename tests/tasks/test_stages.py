@@ -74,6 +74,19 @@ def test_a_batch_is_staged_and_leaves_a_small_outcome_the_ledger_reads_in_batch_
     assert set(ledger.catalog()["entity_id"]) >= {"country:ind", "country:jpn", "country:chn", "country:rus"}
 
 
+def test_a_batch_hashes_each_file_it_reads_even_one_it_sets_aside(tmp_path):
+    import hashlib
+
+    from tasks.discover import discover_source_files
+    from tasks.stages import read_batch
+
+    (tmp_path / "a.txt").write_text("भारत ने जापान के साथ समझौता किया।", encoding="utf-8")
+    (tmp_path / "large.txt").write_text("बहुत लंबा लेख " * 20, encoding="utf-8")
+    raws, rejected, hashes = read_batch(discover_source_files(tmp_path), tmp_path, 200)
+    assert [r.source_file for r in raws] == ["a.txt"] and [r.source_file for r in rejected] == ["large.txt"]
+    assert dict(hashes.iter_rows()) == {name: hashlib.sha256((tmp_path / name).read_bytes()).hexdigest() for name in ("a.txt", "large.txt")}
+
+
 def test_batches_keep_file_order_and_shrink_towards_the_end_so_parallel_processes_finish_together():
     from tasks.discover import SourceFile
     from tasks.stages import batches_of
@@ -91,13 +104,14 @@ def test_batches_keep_file_order_and_shrink_towards_the_end_so_parallel_processe
 def test_the_ledger_keeps_one_catalog_row_per_entity_from_the_latest_batch_with_every_batchs_aliases_whatever_the_order_of_arrival():
     import polars as pl
 
-    from tasks.stages import DOCS_SCHEMA, BatchOutcome, RunLedger
+    from tasks.stages import DOCS_SCHEMA, FILE_HASHES_SCHEMA, BatchOutcome, RunLedger
     from tasks.translate import CATALOG_SCHEMA
 
     def outcome(label: str, names: dict[str, str]) -> BatchOutcome:
         catalog = pl.DataFrame([{"entity_id": i, "entity_type": "PERSON", "name_en": n, "aliases": [n.split()[-1], "x"], "name_method": "transliteration"}
                                 for i, n in names.items()], schema=CATALOG_SCHEMA)
-        return BatchOutcome(label, pl.DataFrame(schema=DOCS_SCHEMA), pl.DataFrame(), catalog, 0, 0, 0, [], pl.DataFrame({"entity_id": [], "mentions": []}))
+        return BatchOutcome(label, pl.DataFrame(schema=DOCS_SCHEMA), pl.DataFrame(), catalog, 0, 0, 0, [], pl.DataFrame({"entity_id": [], "mentions": []}),
+                            pl.DataFrame(schema=FILE_HASHES_SCHEMA))
 
     ledger = RunLedger()
     for label, names in (("000002", {"person:a": "A (third)"}), ("000000", {"person:a": "A (first)", "person:b": "B"}),

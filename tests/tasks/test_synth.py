@@ -41,7 +41,7 @@ def test_articles_vary_in_format_length_entities_and_never_repeat(tmp_path):
 
 def test_the_pipeline_reads_every_article_with_its_date_and_finds_entities(tmp_path):
     _write(tmp_path, 60, 2)
-    raws, rejected = read_batch(discover_source_files(tmp_path), tmp_path, 5_000_000)
+    raws, rejected, _ = read_batch(discover_source_files(tmp_path), tmp_path, 5_000_000)
     docs, set_aside = clean_batch(raws)
     assert (len(docs), rejected, set_aside) == (60, [], [])
     assert all(doc.published_date is not None and doc.language == "hi" for doc in docs)
