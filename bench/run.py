@@ -130,7 +130,7 @@ def matching(corpus_folder: Path, n: int = 2000) -> dict:
     from tasks.stages import clean_batch, read_batch
 
     files = discover_source_files(corpus_folder)
-    raws, _ = read_batch(files[: n], corpus_folder, 5_000_000)
+    raws, _, _ = read_batch(files[: n], corpus_folder, 5_000_000)
     docs, _ = clean_batch(raws[:n])
     return compare([doc.text for doc in docs])
 
