@@ -277,28 +277,10 @@ def _staged_column(path: Path, column: str) -> pa.Array:
         return pa.chunked_array([reader.get_batch(i).column(column) for i in range(reader.num_record_batches)], reader.schema.field(column).type).combine_chunks()
 
 
-@dataclass(frozen=True)
-class FileOutcome:
-    """What a run made of one source file, for the manifest: one row of an outcomes frame (see outcomes_frame)."""
-
-    source_file: str
-    content_sha256: str
-    size_bytes: int
-    mtime_ns: int
-    article_ids: tuple[str, ...]
-    status: str
-
-
 # What a run made of each source file it processed: the manifest's rows before their lineage. A run holds one row per
 # file as a frame, not as Python objects: at 100,000 files the objects took 40 MB through the whole commit.
 OUTCOME_SCHEMA = {"source_file": pl.Utf8, "content_sha256": pl.Utf8, "size_bytes": pl.Int64, "mtime_ns": pl.Int64,
                   "article_ids": pl.List(pl.Utf8), "status": pl.Utf8}
-
-
-def outcomes_frame(outcomes: Iterable[FileOutcome]) -> pl.DataFrame:
-    """FileOutcome rows as an outcomes frame."""
-    rows = list(outcomes)
-    return pl.DataFrame({name: [getattr(o, name) for o in rows] for name in OUTCOME_SCHEMA}, schema=OUTCOME_SCHEMA)
 
 
 def arrow_table(frame: pl.DataFrame, dataset: str, with_partition: bool = True) -> pa.Table:

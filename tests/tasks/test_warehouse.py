@@ -11,8 +11,7 @@ import pytest
 
 from tasks.translate import empty_catalog
 from tasks.warehouse import (
-    FileOutcome, RunStaging, WarehouseLocked, commit, current_version, entity_usage, new_run_id, outcomes_frame, read_dataset, recover,
-    warehouse_lock,
+    OUTCOME_SCHEMA, RunStaging, WarehouseLocked, commit, current_version, entity_usage, new_run_id, read_dataset, recover, warehouse_lock,
 )
 from tests.tasks.test_validate import _article, _mention
 
@@ -21,13 +20,21 @@ CATALOG = pl.DataFrame([{"entity_id": "country:ind", "entity_type": "COUNTRY", "
                        schema=empty_catalog().schema)
 
 
+def _outcomes(article_of: dict[str, str]) -> pl.DataFrame:
+    """What a run made of files that each hold one article, all ingested: {file name: article id}."""
+    names = list(article_of)
+    return pl.DataFrame({"source_file": names, "content_sha256": ["0" * 64] * len(names), "size_bytes": [1] * len(names),
+                         "mtime_ns": [1] * len(names), "article_ids": [[article_of[n]] for n in names], "status": ["ingested"] * len(names)},
+                        schema=OUTCOME_SCHEMA)
+
+
 def _run(root, articles, deleted=(), keep_deleted=False):
     """Stage and commit one run whose files each hold one article: {file name: (article id, published date)}."""
     recover(root)
     staging = RunStaging(root, new_run_id())
     rows = [{**_article(a, published=d), "source_file": name, "source_files": [name]} for name, (a, d) in articles.items()]
     staging.stage_batch("000000", {"articles": pl.DataFrame(rows), "mentions": pl.DataFrame([_mention(a) | {"published_month": d.strftime("%Y-%m")} for a, d in articles.values()])})
-    outcomes = outcomes_frame([FileOutcome(name, "0" * 64, 1, 1, (a,), "ingested") for name, (a, _) in articles.items()])
+    outcomes = _outcomes({name: a for name, (a, _) in articles.items()})
     return staging, commit(root, staging, outcomes, list(deleted), CATALOG, "0.1.0", keep_deleted=keep_deleted)
 
 
@@ -118,7 +125,7 @@ def test_commit_streams_batches_in_row_groups_and_the_first_batch_of_an_article_
         rows = [{**_article(files[n][0], published=files[n][1]), "source_file": n, "source_files": [n]} for n in names]
         mentions = [_mention(files[n][0]) | {"published_month": files[n][1].strftime("%Y-%m")} for n in names]
         staging.stage_batch(label, {"articles": pl.DataFrame(rows), "mentions": pl.DataFrame(mentions)})
-    outcomes = outcomes_frame([FileOutcome(name, "0" * 64, 1, 1, (a,), "ingested") for name, (a, _) in files.items()])
+    outcomes = _outcomes({name: a for name, (a, _) in files.items()})
     counts = commit(tmp_path, staging, outcomes, [], CATALOG, "0.1.0")
     assert counts["articles"] == counts["mentions"] == 3, "the copy of A staged again by the second batch is not a second row"
     january = next((tmp_path / "articles").glob("published_month=2026-01/*.parquet"))
@@ -154,7 +161,7 @@ def test_a_month_staged_by_many_batches_is_written_as_one_row_group_and_later_ru
     for label, (name, article) in enumerate(files.items()):
         row = {**_article(article, published=JAN), "source_file": name, "source_files": [name]}
         staging.stage_batch(f"{label:06d}", {"articles": pl.DataFrame([row]), "mentions": pl.DataFrame([_mention(article) | {"published_month": "2026-01"}])})
-    outcomes = outcomes_frame([FileOutcome(name, "0" * 64, 1, 1, (a,), "ingested") for name, a in files.items()])
+    outcomes = _outcomes(files)
     commit(tmp_path, staging, outcomes, [], CATALOG, "0.1.0")
     january = next((tmp_path / "articles").glob("published_month=2026-01/*.parquet"))
     assert pq.ParquetFile(january).metadata.num_row_groups == 1, "three batches, one month: one row group, not one per batch"
