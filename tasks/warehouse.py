@@ -303,18 +303,19 @@ USAGE_PART_BYTES = 1 << 20
 
 
 # Whole texts: their min/max statistics never prune a read, yet they were most of a file's footer (two copies of an
-# article per row group), which every writer also keeps in memory until it closes.
-UNSTATISTICAL_COLUMNS = frozenset({"text", "summary_en", "sentence", "description_en", "payload"})
+# article per row group), which every writer also keeps in memory until it closes. Nor are they dictionary-encoded:
+# nearly every value is distinct, so the dictionary only repeats the column (it was a sixth of a commit's writing).
+WHOLE_TEXT_COLUMNS = frozenset({"text", "summary_en", "sentence", "description_en", "payload"})
 
 
 @lru_cache(maxsize=None)
-def _statistics_columns(dataset: str) -> tuple[str, ...]:
-    """Parquet column paths of a dataset's files that get min/max statistics (all but the whole texts)."""
+def _encoded_columns(dataset: str) -> tuple[str, ...]:
+    """Parquet column paths of a dataset's files that get min/max statistics and dictionary encoding (all but the whole texts)."""
     schema = arrow_schema(dataset, with_partition=False)
     sink = pa.BufferOutputStream()
     pq.write_table(schema.empty_table(), sink)
     columns = pq.ParquetFile(pa.BufferReader(sink.getvalue())).metadata.schema  # leaf paths, e.g. 'aliases.list.element'
-    return tuple(columns.column(i).path for i in range(len(columns)) if columns.column(i).path.split(".")[0] not in UNSTATISTICAL_COLUMNS)
+    return tuple(columns.column(i).path for i in range(len(columns)) if columns.column(i).path.split(".")[0] not in WHOLE_TEXT_COLUMNS)
 
 
 def _row_groups(pieces: Iterable[pa.Table | pa.RecordBatch]) -> Iterator[pa.Table]:
@@ -325,7 +326,7 @@ def _row_groups(pieces: Iterable[pa.Table | pa.RecordBatch]) -> Iterator[pa.Tabl
         if not piece.num_rows:
             continue
         pending += piece.to_batches() if isinstance(piece, pa.Table) else [piece]
-        size += piece.nbytes
+        size += piece.get_total_buffer_size()  # not nbytes, which walks every buffer's referenced ranges (a fifth of a commit)
         if size > WRITE_BUDGET_BYTES:
             yield pa.Table.from_batches(pending, pending[0].schema.remove_metadata())
             pending, size = [], 0
@@ -344,16 +345,18 @@ def _write_file(pieces: Iterable[pa.Table | pa.RecordBatch], dataset: str, path:
             group = fix(group) if fix is not None else group
             if writer is None:
                 path.parent.mkdir(parents=True, exist_ok=True)
+                encoded = list(_encoded_columns(dataset))
                 writer = pq.ParquetWriter(path, arrow_schema(dataset, with_partition=False), compression="zstd",
-                                          write_statistics=list(_statistics_columns(dataset)))
+                                          write_statistics=encoded, use_dictionary=encoded)
             writer.write_table(group, row_group_size=group.num_rows)
-            full, group = group.nbytes > WRITE_BUDGET_BYTES, None
+            full, group = group.get_total_buffer_size() > WRITE_BUDGET_BYTES, None
             if full:  # Arrow's allocator keeps freed pages for reuse; handing a big group's back keeps memory flat
                 pa.default_memory_pool().release_unused()
     finally:
         if writer is not None:  # on an error the unfinished version is discarded by recover
             writer.close()
-        pa.default_memory_pool().release_unused()  # and a small file's (three datasets write side by side)
+    # A small file's freed memory is not handed back: its thread reuses it for the next file, and trimming the heap
+    # after each of a commit's hundreds of files cost a sixth of the commit.
     return writer is not None
 
 

@@ -143,7 +143,7 @@ def test_entity_usage_adds_up_partitions_into_article_counts_and_date_ranges():
     assert usage["person:x"]["n_articles"] == 1
 
 
-def test_whole_texts_carry_no_statistics_but_ids_and_dates_do(tmp_path):
+def test_whole_texts_carry_no_statistics_nor_dictionary_but_ids_and_dates_do(tmp_path):
     from tasks.warehouse import _write_dataset
 
     _write_dataset(pl.DataFrame([_article("art_00000000000000a1")]), "articles", tmp_path / "articles", "20260101T000000Z-abcdef")
@@ -152,6 +152,9 @@ def test_whole_texts_carry_no_statistics_but_ids_and_dates_do(tmp_path):
     columns = {row_group.column(i).path_in_schema: row_group.column(i) for i in range(row_group.num_columns)}
     assert not columns["text"].is_stats_set  # min/max of whole articles would only bloat the footer
     assert columns["article_id"].is_stats_set and columns["published_date"].is_stats_set
+    assert not any("DICTIONARY" in encoding for encoding in columns["text"].encodings)  # every text is distinct
+    assert any("DICTIONARY" in encoding for encoding in columns["language"].encodings)
+    assert pl.read_parquet(file)["text"].to_list() == [_article("art_00000000000000a1")["text"]]
 
 
 def test_a_month_staged_by_many_batches_is_written_as_one_row_group_and_later_runs_append_in_order(tmp_path):
