@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import NamedTuple
@@ -346,7 +346,16 @@ def _integers_below(stop: int) -> tuple[int, ...]:
 
 def folded_text(text: str, variants: Sequence[tuple[str, str]]) -> str:
     """matching_form(text, variants).text without the offsets: for words and names, folded by the thousand."""
-    replacements, pattern, table = _variant_index(tuple(variants))
+    return _folded_by(_variant_index(tuple(variants)), text)
+
+
+def word_folder(variants: Sequence[tuple[str, str]]) -> Callable[[str], str]:
+    """folded_text for many words with the same variants: their index is looked up once, not hashed for each word."""
+    return partial(_folded_by, _variant_index(tuple(variants)))
+
+
+def _folded_by(index: tuple[tuple[tuple[str, str], ...], re.Pattern[str] | None, dict[str, tuple[str, tuple[int, ...]]]], text: str) -> str:
+    replacements, pattern, table = index
     folded = _fold_case(text)
     for variant, canonical in replacements:
         folded = folded.replace(variant, canonical)

@@ -18,7 +18,7 @@ from functools import lru_cache
 from itertools import accumulate, compress
 from operator import itemgetter
 
-from tasks.clean import Sentence, folded_text
+from tasks.clean import Sentence, folded_text, word_folder
 from tasks.grammar import FunctionWords
 from tasks.names import NameLexicon
 
@@ -65,11 +65,12 @@ class WordFolds(dict):
     def __init__(self, variants: tuple[tuple[str, str], ...]):
         super().__init__()
         self.variants = variants
+        self.fold = word_folder(variants)
 
     def __missing__(self, word: str) -> str:
         if len(self) > FOLD_CACHE_SIZE:
             self.clear()
-        folded = self[word] = folded_text(word, self.variants)
+        folded = self[word] = self.fold(word)
         return folded
 
 
@@ -143,9 +144,10 @@ def build_cue_lexicon(
 ) -> CueLexicon:
     """Fold every word list like the text it is matched against; names lists are taken out of the frequent words."""
     variants = tuple(variants)
+    folds = WordFolds(variants)  # the frequent-word lists repeat words, and fold each one alone
 
     def fold(word: str) -> str:
-        return _fold(word.strip(), variants)
+        return folds[word.strip()]
 
     cues: dict[tuple[str, ...], list[CueWord]] = {}
     cue_rows_list = list(cue_rows)

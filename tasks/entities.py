@@ -17,7 +17,7 @@ import polars as pl
 
 from contracts.arrow import polars_schema
 from contracts.datasets import Mention
-from tasks.clean import MatchingForm, Sentence, folded_text, matching_form
+from tasks.clean import MatchingForm, Sentence, folded_text, matching_form, word_folder
 from tasks.coref import PersonName, link_short_names, name_parts
 from tasks.cues import CueCandidate, CueLexicon, boilerplate_sentences, find_cue_candidates, harvest_glosses, is_name_word, tokenize
 from tasks.english import prose_name
@@ -154,18 +154,19 @@ def build_gazetteer(
     """Compile surfaces and titles into automata keyed by their matching form."""
     by_id = {entity.entity_id: entity for entity in entities}
     variants = tuple(variants)
+    fold = word_folder(variants)
     keyed: dict[str, list[Surface]] = {}
     for surface in surfaces:
         if surface.entity_id not in by_id:
             raise ValueError(f"surface {surface.text!r} names unknown entity {surface.entity_id}")
-        folded = folded_text(surface.text, variants).strip()
+        folded = fold(surface.text).strip()
         if folded:
             keyed.setdefault(folded, []).append(surface)
     for candidates in keyed.values():
         candidates.sort(key=lambda s: (TYPE_PRIORITY[by_id[s.entity_id].entity_type], s.kind != "name", s.entity_id))
     titles: dict[str, list[Role]] = {}
     for role in roles:
-        titles.setdefault(folded_text(role.title_hi, variants).strip(), []).append(role)
+        titles.setdefault(fold(role.title_hi).strip(), []).append(role)
     named: dict[str, list[tuple[str, str]]] = {}
     for entity in by_id.values():
         for name in dict.fromkeys((entity.name_en, *(a for a in entity.aliases if a.isascii() and len(a) > 3))):
