@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
 
 import polars as pl
@@ -153,7 +154,7 @@ def extract_events_batch(docs: Sequence[ArticleDoc], mentions: Sequence[Sequence
     schema = polars_schema(Event)
     frame_schema = {"article_id": pl.Utf8, **{c: schema.get(c, pl.Utf8) for c in EVENT_RECORD_COLUMNS}}
     frame_schema["object_ids"] = pl.List(pl.Utf8)
-    columns = {"article_id": article_ids, **{c: [getattr(e, c) for e in events] for c in EVENT_RECORD_COLUMNS}}
+    columns = {"article_id": article_ids, **{c: list(map(attrgetter(c), events)) for c in EVENT_RECORD_COLUMNS}}  # map: the loop runs in C
     return columns_frame(columns, frame_schema)
 
 
