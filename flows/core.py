@@ -158,5 +158,5 @@ def run_core(parameters: IngestParameters, workers: int = 1) -> RunSummary:
         rows = stages.commit_run(warehouse_dir, settings, ledger, plan, keep_deleted=parameters.on_deleted == "keep",
                                  full_refresh=parameters.full_refresh)
         summary.stage_seconds["commit"] = time.perf_counter() - started
-        summary.finish(ledger.catalog(), stages.discover_quarantine(plan, settings), rows)
+        summary.finish(ledger.catalog(), ledger.entity_mentions(), stages.discover_quarantine(plan, settings), rows)
     return summary

@@ -214,6 +214,6 @@ def ingest_articles(parameters: IngestParameters | None = None) -> RunSummary:
         with _timed(summary, "commit"):
             dataset_rows = commit_run(warehouse_dir, quote(settings), quote(ledger), quote(plan), parameters)
         _advance(progress, steps, steps, "committed")
-        summary.finish(ledger.catalog(), stages.discover_quarantine(plan, settings), dataset_rows)
+        summary.finish(ledger.catalog(), ledger.entity_mentions(), stages.discover_quarantine(plan, settings), dataset_rows)
     with _timed(summary, "report"):
         return report(summary)

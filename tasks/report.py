@@ -31,7 +31,6 @@ class RunSummary:
     quarantine_reasons: list[dict] = field(default_factory=list)
     new_events: list[dict] = field(default_factory=list)
     new_entities: list[dict] = field(default_factory=list)
-    _entity_mentions: pl.DataFrame | None = field(default=None, repr=False)  # entity_id, mentions: summed as batches arrive
 
     def plan(self, plan) -> None:
         """Count what discovery found: new, changed, unchanged and deleted files."""
@@ -46,17 +45,16 @@ class RunSummary:
         self.events += outcome.events
         self.quarantine_reasons += quarantine_digest(outcome.quarantine)
         self.new_events += outcome.new_events[: max(0, REPORT_ROWS - len(self.new_events))]
-        counts = [c for c in (self._entity_mentions, outcome.entity_mentions) if c is not None]
-        self._entity_mentions = pl.concat(counts, how="vertical_relaxed").group_by("entity_id").agg(pl.col("mentions").sum())
         for stage, seconds in outcome.stage_seconds.items():
             self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + seconds
 
-    def finish(self, catalog: pl.DataFrame, discover_quarantine: pl.DataFrame, dataset_rows: dict[str, int]) -> None:
-        """Close the counts after the commit: entities mentioned, quarantined files, rows per dataset."""
+    def finish(self, catalog: pl.DataFrame, entity_mentions: pl.DataFrame, discover_quarantine: pl.DataFrame, dataset_rows: dict[str, int]) -> None:
+        """Close the counts after the commit: entities mentioned (the run's catalog, and entity_id, mentions),
+        quarantined files, rows per dataset."""
         self.quarantine_reasons = quarantine_digest(discover_quarantine) + self.quarantine_reasons
         self.dataset_rows = dataset_rows
-        if self._entity_mentions is not None and catalog.height:
-            self.new_entities = _top_entities(catalog, self._entity_mentions)
+        if catalog.height:
+            self.new_entities = _top_entities(catalog, entity_mentions)
         self.entities = catalog["entity_id"].n_unique()
         self.quarantined = len(self.quarantine_reasons)
 

@@ -192,9 +192,6 @@ def quarantine_with_lineage(quarantine: pl.DataFrame, run_id: str, version: str,
     return quarantine.with_columns(run_date=pl.lit(run_date), pipeline_version=pl.lit(version), run_id=pl.lit(run_id))
 
 
-def concat_or_empty(frames: Sequence[pl.DataFrame], empty: pl.DataFrame) -> pl.DataFrame:
-    """Frames stacked, or `empty` when there are none."""
-    return pl.concat(frames) if frames else empty
 
 
 
@@ -295,18 +292,22 @@ class StageCalls:
 PLAIN_STAGES = StageCalls()
 
 
+# What a batch stages for the commit beside its rows (RunStaging.stage_ledger): source_file, article_id and valid
+# (passed its contract) of every cleaned article, copies included; and every file's hash, of what was read.
+DOCS, FILE_HASHES = "docs", "file_hashes"
 DOCS_SCHEMA = {"source_file": pl.Utf8, "article_id": pl.Utf8, "valid": pl.Boolean}
 FILE_HASHES_SCHEMA = {"source_file": pl.Utf8, "content_sha256": pl.Utf8}
 
 
 @dataclass
 class BatchOutcome:
-    """What a staged batch leaves for the commit and the report: small, whatever the batch size."""
+    """What a staged batch leaves for the commit and the report: small, whatever the batch size.
+
+    What the commit needs of each file and article (their hashes, and which articles passed their contracts) is
+    staged beside the batch's rows (RunStaging.stage_ledger: DOCS and FILE_HASHES), not carried here.
+    """
 
     label: str
-    # source_file, article_id and valid (passed its contract) of every cleaned article, copies included: a frame,
-    # as a run holds these for every article until its commit
-    docs: pl.DataFrame
     quarantine: pl.DataFrame
     catalog: pl.DataFrame
     articles: int
@@ -314,7 +315,6 @@ class BatchOutcome:
     events: int
     new_events: list[dict]  # the first REPORT_ROWS events, for the report
     entity_mentions: pl.DataFrame  # entity_id, mentions
-    file_hashes: pl.DataFrame  # FILE_HASHES_SCHEMA: every file of the batch, with the hash of what was read
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -394,10 +394,13 @@ def _process_batch(label: str, files: Sequence[SourceFile], settings: BatchSetti
     )
     timed("write", calls.write, settings.staging, label, {"articles": articles, "mentions": mentions, "events": events, "quarantine": quarantine})
     valid = set(articles["article_id"].to_list())
+    settings.staging.stage_ledger(label, {
+        DOCS: pl.DataFrame({"source_file": [doc.source_file for doc in docs], "article_id": [doc.article_id for doc in docs],
+                            "valid": [doc.article_id in valid for doc in docs]}, schema=DOCS_SCHEMA),
+        FILE_HASHES: file_hashes,
+    })
     return BatchOutcome(
         label=label,
-        docs=pl.DataFrame({"source_file": [doc.source_file for doc in docs], "article_id": [doc.article_id for doc in docs],
-                           "valid": [doc.article_id in valid for doc in docs]}, schema=DOCS_SCHEMA),
         quarantine=quarantine,
         catalog=catalog,
         articles=articles.height,
@@ -405,7 +408,6 @@ def _process_batch(label: str, files: Sequence[SourceFile], settings: BatchSetti
         events=events.height,
         new_events=event_digest(events.head(REPORT_ROWS), articles),
         entity_mentions=mentions.group_by("entity_id").agg(mentions=pl.len()),
-        file_hashes=file_hashes,
         stage_seconds=seconds,
     )
 
@@ -435,11 +437,15 @@ class RunLedger:
     outcomes: dict[str, BatchOutcome] = field(default_factory=dict)
     # One row per entity: the catalog row of the latest batch (in batch order) that names it, with the aliases of
     # every batch (so they do not depend on how the run was cut into batches). Kept folded as batches arrive, so a
-    # run of 100,000 articles does not hold a hundred copies of every listed entity.
+    # run of 100,000 articles does not hold a hundred copies of every listed entity; so are the mention counts.
     _catalog: pl.DataFrame = field(default_factory=lambda: empty_catalog().with_columns(_batch=pl.lit("", pl.Utf8)))
+    _entity_mentions: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema={"entity_id": pl.Utf8, "mentions": pl.UInt32}))
 
     def add(self, outcome: BatchOutcome) -> None:
         """Record a staged batch; only the first REPORT_ROWS events of the run (in batch order) are kept for the report."""
+        counts = pl.concat([self._entity_mentions, outcome.entity_mentions], how="vertical_relaxed")
+        self._entity_mentions = counts.group_by("entity_id").agg(pl.col("mentions").sum()).cast({"mentions": pl.UInt32})
+        outcome.entity_mentions = outcome.entity_mentions.clear()
         both = pl.concat([self._catalog, outcome.catalog.with_columns(_batch=pl.lit(outcome.label, pl.Utf8))], how="vertical_relaxed")
         aliases = both.group_by("entity_id").agg(pl.col("aliases").explode().drop_nulls().unique().sort())
         self._catalog = (
@@ -465,14 +471,18 @@ class RunLedger:
         """The run's entity catalog: one row per entity, from the latest batch (in batch order) that names it, with every batch's aliases."""
         return self._catalog.drop("_batch")  # add keeps it in batch order
 
-    def file_outcomes(self, plan: RunPlan, discover_quarantine: pl.DataFrame) -> pl.DataFrame:
-        """What became of each processed file, for the manifest (an outcomes frame)."""
+    def entity_mentions(self) -> pl.DataFrame:
+        """Mentions per entity over every batch: entity_id, mentions."""
+        return self._entity_mentions
+
+    def file_outcomes(self, plan: RunPlan, discover_quarantine: pl.DataFrame, staging: RunStaging) -> pl.DataFrame:
+        """What became of each processed file, for the manifest (an outcomes frame), from what every batch staged."""
         ordered = self.in_order()
         quarantined = {f for o in ordered for f in o.quarantine["source_file"].to_list()} | set(discover_quarantine["source_file"].to_list())
-        docs = concat_or_empty([o.docs for o in ordered], pl.DataFrame(schema=DOCS_SCHEMA))
+        docs = staging.read_ledger(DOCS, DOCS_SCHEMA)
         # The batches' hashes first: of the bytes each ingested. Discovery's cover the files no batch reads.
         discovered = pl.DataFrame({"source_file": list(plan.hashes), "content_sha256": list(plan.hashes.values())}, schema=FILE_HASHES_SCHEMA)
-        hashes = pl.concat([*(o.file_hashes for o in ordered), discovered]).unique("source_file", keep="first", maintain_order=True)
+        hashes = pl.concat([staging.read_ledger(FILE_HASHES, FILE_HASHES_SCHEMA), discovered]).unique("source_file", keep="first", maintain_order=True)
         return file_outcomes(plan.to_process, hashes, docs, quarantined)
 
 
@@ -494,5 +504,5 @@ def commit_run(warehouse: Path, settings: BatchSettings, ledger: RunLedger, plan
     stage_frames(settings.staging, "discover", {"quarantine": rejected})
     # The commit's queries are per partition, small and many, like a batch's (see process_batch).
     with in_memory_engine():
-        return commit(warehouse, settings.staging, ledger.file_outcomes(plan, rejected), plan.deleted, ledger.catalog(), settings.pipeline_version,
+        return commit(warehouse, settings.staging, ledger.file_outcomes(plan, rejected, settings.staging), plan.deleted, ledger.catalog(), settings.pipeline_version,
                       keep_deleted=keep_deleted, full_refresh=full_refresh)

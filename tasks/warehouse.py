@@ -226,6 +226,24 @@ class RunStaging:
         folder = self.path / "batches" / dataset
         return sorted(folder.glob("*.arrow")) if folder.is_dir() else []
 
+    def stage_ledger(self, label: str, frames: dict[str, pl.DataFrame]) -> None:
+        """Write what the commit must know of a batch's files and articles (kind -> frame), beside its rows.
+
+        On disk, not in the outcome a batch hands back: a run's process would otherwise hold a few small frames per
+        batch until its commit, and their memory, scattered between the batches', stayed taken (about 1 MB a
+        batch of 1,000 files, 100 MB a run of 100,000).
+        """
+        for kind, frame in frames.items():
+            folder = self.path / "ledger" / kind
+            folder.mkdir(parents=True, exist_ok=True)
+            frame.write_ipc(folder / f"batch-{label}.arrow", compression="uncompressed")
+
+    def read_ledger(self, kind: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+        """Every batch's frame of one kind (see stage_ledger), in batch order, as one frame."""
+        folder = self.path / "ledger" / kind
+        files = sorted(folder.glob("*.arrow")) if folder.is_dir() else []
+        return pl.concat([pl.read_ipc(f) for f in files]) if files else pl.DataFrame(schema=schema)
+
 
 # The columns that identify a row of an article dataset.
 ROW_KEYS = {"articles": ("article_id",), "mentions": ("article_id", "start", "end", "entity_id"), "events": ("event_id",)}

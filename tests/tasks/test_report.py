@@ -18,11 +18,10 @@ def test_report_counts_files_rows_and_quarantine_reasons(tmp_path):
     quarantine = pl.DataFrame({"source_file": ["bad.txt"], "stage": ["read"], "reason": ["empty file"]})
     catalog = pl.DataFrame({"entity_id": ["country:ind"], "entity_type": ["COUNTRY"], "name_en": ["India"], "iso3": ["IND"], "country_iso3": ["IND"]})
     # What one staged batch leaves (tasks.stages.process_batch), then the close after the commit.
-    docs = pl.DataFrame({"source_file": ["a.txt"], "article_id": ["art_1"], "valid": [True]})
-    summary.add_batch(BatchOutcome("000000", docs, quarantine, catalog, articles.height, mentions.height,
-                                   events.height, event_digest(events, articles), mentions.group_by("entity_id").agg(mentions=pl.len()),
-                                   pl.DataFrame({"source_file": ["a.txt"], "content_sha256": ["0" * 64]})))
-    summary.finish(catalog, quarantine.clear(), {"articles": 5})
+    counts = mentions.group_by("entity_id").agg(mentions=pl.len())
+    summary.add_batch(BatchOutcome("000000", quarantine, catalog, articles.height, mentions.height,
+                                   events.height, event_digest(events, articles), counts))
+    summary.finish(catalog, counts, quarantine.clear(), {"articles": 5})
     text = summary.terminal_text()
     assert "1 new, 0 changed, 1 unchanged; 1 deleted" in text
     assert "articles 1 | entities 1 | mentions 1 | events 1 | quarantined 1" in text
@@ -30,3 +29,4 @@ def test_report_counts_files_rows_and_quarantine_reasons(tmp_path):
     markdown = summary.markdown()
     assert "| deleted since the last run | 1 |" in markdown and "| `bad.txt` | read | empty file |" in markdown
     assert summary.new_events[0]["description_en"] == "India agreed"
+    assert summary.new_entities == [{"entity_id": "country:ind", "entity_type": "COUNTRY", "name_en": "India", "iso3": "IND", "country_iso3": "IND", "mentions": 1}]

@@ -1,6 +1,7 @@
 """Batch stages: cleaning identifies and dates articles; extraction returns frames of the contract's shape."""
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 from tasks.read import RawArticle
@@ -72,6 +73,15 @@ def test_a_batch_is_staged_and_leaves_a_small_outcome_the_ledger_reads_in_batch_
         ledger.add(outcome)
     assert [o.label for o in ledger.in_order()] == ["000000", "000001"]
     assert set(ledger.catalog()["entity_id"]) >= {"country:ind", "country:jpn", "country:chn", "country:rus"}
+    # What the manifest needs of each file is staged beside the rows, not held by the run until its commit.
+    from tasks.discover import RunPlan
+    from tasks.stages import discover_quarantine
+
+    plan = RunPlan(new=files)
+    outcomes = ledger.file_outcomes(plan, discover_quarantine(plan, settings), staging)
+    assert outcomes.select("source_file", "status").rows() == [("a.txt", "ingested"), ("b.txt", "ingested"), ("c.txt", "quarantined")]
+    assert [len(ids) for ids in outcomes["article_ids"].to_list()] == [1, 1, 0]
+    assert outcomes["content_sha256"].to_list() == [hashlib.sha256((source / name).read_bytes()).hexdigest() for name in ("a.txt", "b.txt", "c.txt")]
 
 
 def test_a_batch_hashes_each_file_it_reads_even_one_it_sets_aside(tmp_path):
@@ -104,14 +114,14 @@ def test_batches_keep_file_order_and_shrink_towards_the_end_so_parallel_processe
 def test_the_ledger_keeps_one_catalog_row_per_entity_from_the_latest_batch_with_every_batchs_aliases_whatever_the_order_of_arrival():
     import polars as pl
 
-    from tasks.stages import DOCS_SCHEMA, FILE_HASHES_SCHEMA, BatchOutcome, RunLedger
+    from tasks.stages import BatchOutcome, RunLedger
     from tasks.translate import CATALOG_SCHEMA
 
     def outcome(label: str, names: dict[str, str]) -> BatchOutcome:
         catalog = pl.DataFrame([{"entity_id": i, "entity_type": "PERSON", "name_en": n, "aliases": [n.split()[-1], "x"], "name_method": "transliteration"}
                                 for i, n in names.items()], schema=CATALOG_SCHEMA)
-        return BatchOutcome(label, pl.DataFrame(schema=DOCS_SCHEMA), pl.DataFrame(), catalog, 0, 0, 0, [], pl.DataFrame({"entity_id": [], "mentions": []}),
-                            pl.DataFrame(schema=FILE_HASHES_SCHEMA))
+        counts = pl.DataFrame({"entity_id": list(names), "mentions": [2] * len(names)}, schema={"entity_id": pl.Utf8, "mentions": pl.UInt32})
+        return BatchOutcome(label, pl.DataFrame(), catalog, 0, 0, 0, [], counts)
 
     ledger = RunLedger()
     for label, names in (("000002", {"person:a": "A (third)"}), ("000000", {"person:a": "A (first)", "person:b": "B"}),
@@ -122,3 +132,4 @@ def test_the_ledger_keeps_one_catalog_row_per_entity_from_the_latest_batch_with_
     assert dict(zip(catalog["entity_id"], catalog["name_en"], strict=True)) == {"person:a": "A (third)", "person:b": "B"}
     assert dict(zip(catalog["entity_id"], catalog["aliases"].to_list(), strict=True)) == {
         "person:a": ["(first)", "(second)", "(third)", "x"], "person:b": ["B", "x"]}, "aliases seen in any batch stay"
+    assert dict(ledger.entity_mentions().iter_rows()) == {"person:a": 6, "person:b": 2}, "mentions summed over every batch"
