@@ -242,7 +242,7 @@ class RunStaging:
         """Every batch's frame of one kind (see stage_ledger), in batch order, as one frame."""
         folder = self.path / "ledger" / kind
         files = sorted(folder.glob("*.arrow")) if folder.is_dir() else []
-        return pl.concat([pl.read_ipc(f) for f in files]) if files else pl.DataFrame(schema=schema)
+        return pl.scan_ipc(files).collect() if files else pl.DataFrame(schema=schema)
 
 
 # The columns that identify a row of an article dataset.
