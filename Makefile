@@ -50,7 +50,7 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet --constraint constraints.txt --editable ".[test,bench]"
 	touch $(BENCH_STAMP)
 
-bench: $(BENCH_STAMP)  ## benchmark (about 30 min on 2 cores) -> bench/results.md, bench/throughput.png; BENCH_SIZES="1000 10000" for a short one
+bench: $(BENCH_STAMP)  ## benchmark (about 15 min on 2 cores) -> bench/results.md, bench/throughput.png; BENCH_SIZES="1000 10000" for a short one
 	$(BIN)/python -m bench.run
 
 clean-warehouse:
