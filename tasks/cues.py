@@ -18,7 +18,7 @@ from functools import lru_cache
 from itertools import accumulate, compress
 from operator import itemgetter
 
-from tasks.clean import Sentence, folded_text, word_folder
+from tasks.clean import Sentence, word_folder
 from tasks.grammar import FunctionWords
 from tasks.names import NameLexicon
 
@@ -125,10 +125,6 @@ class CueLexicon:
         return list(map(self.fold_cache.__getitem__, words))
 
 
-def _fold(word: str, variants: tuple[tuple[str, str], ...]) -> str:
-    return folded_text(word, variants)
-
-
 def build_cue_lexicon(
     cue_rows: Iterable[dict[str, str]],
     person_rows: Iterable[tuple[str, str, str]],
@@ -196,7 +192,7 @@ def build_cue_lexicon(
         cue_kinds={key: frozenset(cue.kind for cue in value) for key, value in cues.items()},
         marks=marks,
         boilerplate=re.compile("|".join(
-            r"\s+".join(re.escape(w) for w in _fold(p, variants).split()) for p in sorted(boilerplate, key=len, reverse=True)
+            r"\s+".join(re.escape(w) for w in folds.fold(p).split()) for p in sorted(boilerplate, key=len, reverse=True)
         )) if boilerplate else None,
     )
 

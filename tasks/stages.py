@@ -192,9 +192,6 @@ def quarantine_with_lineage(quarantine: pl.DataFrame, run_id: str, version: str,
     return quarantine.with_columns(run_date=pl.lit(run_date), pipeline_version=pl.lit(version), run_id=pl.lit(run_id))
 
 
-
-
-
 def unique_articles(docs: Sequence[ArticleDoc]) -> list[ArticleDoc]:
     """One doc per article id: the same content under two file names is one article."""
     seen: dict[str, ArticleDoc] = {}

@@ -520,7 +520,6 @@ def _rewrite_dataset(
     for file in _dataset_files(old_version, dataset):
         by_partition.setdefault(file.parent.name.split("=", 1)[1], []).append(file)
     touched_ids = drop_ids if fix_ids is None else pl.concat([drop_ids, fix_ids]).unique()
-    dropped = drop_ids
     with incoming:
         for value in sorted(by_partition.keys() | incoming.partitions.keys()):
             files = by_partition.get(value, [])
@@ -528,7 +527,7 @@ def _rewrite_dataset(
                 for file in files:
                     _link_or_copy(file, target / file.parent.name / file.name)
                 continue
-            if _write_file(chain(_kept_rows(dataset, files, dropped), incoming.rows(value)), dataset, _partition_file(target, dataset, value, run_id), fix):
+            if _write_file(chain(_kept_rows(dataset, files, drop_ids), incoming.rows(value)), dataset, _partition_file(target, dataset, value, run_id), fix):
                 fault_point("write-partition")
 
 
